@@ -1,0 +1,286 @@
+// weakref/weak_value_dict.hpp - weakref::weak_value_dict<K, V>, Python's
+// WeakValueDictionary: a cache whose values live only as long as someone
+// else owns them.
+//
+//   weakref::weak_value_dict<std::string, Cheese> stock;
+//   stock.insert_or_assign("Red Leicester", cheese);
+//   if (auto c = stock.get("Red Leicester")) ...   // std::shared_ptr<V>, null if gone
+//
+// Keys: ordinary values (std::hash<K>, operator==), held strongly.
+//
+// Expiry (V1): an entry disappears when its value's last std::shared_ptr
+// owner goes; size(), contains(), get(), pop and iteration never show it
+// (size() may lag only while a death is in progress on another thread).
+// V2: the death of an old value never removes a newer value stored under the
+// same key (CPython bpo-28427): each stored value is its own entry.
+// V3: get(), at(), pop(), popitem(), setdefault(), copies and iteration
+// return strong owners, so what they return is never dead, also while values
+// die on other threads.
+//
+// Callback order: the removal is one death callback on the value, ordered
+// with the value's other callbacks (newest first).
+//
+// Iterator invalidation (I1): none (see weak_set.hpp); an iterator pins the
+// value it yields.
+//
+// Thread-safety (T1): all member functions may be used concurrently from
+// several threads, with deaths of values on any thread; each dict has its
+// own lock. K's hash/==/copy run under the dict's lock and must not use the
+// same dict; K's destructor runs outside it.
+//
+// I2: removal callbacks hold only a weak_ptr to the dict's state; a dict
+// destroyed first unregisters them.
+//
+// Exception guarantees: insert_or_assign and setdefault are strong
+// (std::bad_alloc or what K's operations throw); at() throws
+// std::out_of_range when absent or dead.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "weakref/detail/block.hpp"
+#include "weakref/detail/table.hpp"
+#include "weakref/enable_weakref.hpp"
+#include "weakref/exceptions.hpp"
+
+namespace weakref {
+
+template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
+class weak_value_dict {
+  static_assert(detail::weakly_referenceable<V>,
+                "cannot create weak reference to this value type: V must derive publicly from "
+                "weakref::enable_weakref<V> (Python: cannot create weak reference to 'X' object)");
+  struct core;
+  struct entry final : detail::table_entry {
+    template <class KK>
+    entry(detail::weak_block* b, V* p, std::weak_ptr<core> o, KK&& k)
+        : table_entry(b, 0), ptr(p), owner(std::move(o)), key(std::forward<KK>(k)) {}
+    void fire() noexcept override {
+      if (std::shared_ptr<core> c = owner.lock()) c->on_death(this);
+    }
+    V* const ptr;
+    const std::weak_ptr<core> owner;
+    const K key;
+  };
+  struct deref_hash {
+    std::size_t operator()(const K* k) const { return Hash{}(*k); }
+  };
+  struct deref_eq {
+    bool operator()(const K* a, const K* b) const { return KeyEqual{}(*a, *b); }
+  };
+  struct pin_t {
+    const K* key = nullptr;
+    std::shared_ptr<V> value;
+  };
+
+  struct core : detail::table_core {
+    ~core() {
+      index.clear();
+      destroy_all();
+    }
+    static pin_t pin(entry* e) noexcept { return pin_t{&e->key, detail::upgrade(e->blk, e->ptr)}; }
+    static bool pinned(const pin_t& p) noexcept { return static_cast<bool>(p.value); }
+    /// Liveness without taking ownership (safe under the lock).
+    static bool alive(const entry* e) noexcept { return !e->blk->wp.expired(); }
+    void on_death(entry* e) noexcept {
+      detail::graveyard gy;
+      std::lock_guard<detail::mutex> g(mu);
+      if (!e->erased) remove(e, gy);
+    }
+    entry* find(const K& k) const {
+      auto it = index.find(&k);
+      return it == index.end() ? nullptr : it->second;
+    }
+    void remove(entry* e, detail::graveyard& gy) noexcept {
+      index.erase(&e->key);
+      retire(e, gy);
+    }
+    std::unordered_map<const K*, entry*, deref_hash, deref_eq> index;  // keys point into entries
+  };
+
+ public:
+  using key_type = K;
+  using mapped_type = std::shared_ptr<V>;
+  using size_type = std::size_t;
+
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::pair<K, std::shared_ptr<V>>;
+    using reference = std::pair<const K&, const std::shared_ptr<V>&>;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    reference operator*() const noexcept { return reference(*cur_.pin().key, cur_.pin().value); }
+    iterator& operator++() {
+      cur_.next();
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator t = *this;
+      cur_.next();
+      return t;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.cur_ == b.cur_; }
+    const K& key() const noexcept { return *cur_.pin().key; }
+    const std::shared_ptr<V>& value() const noexcept { return cur_.pin().value; }
+
+   private:
+    friend class weak_value_dict;
+    explicit iterator(std::shared_ptr<core> c) : cur_(std::move(c)) {}
+    detail::cursor<core, entry, pin_t> cur_;
+  };
+  using const_iterator = iterator;
+
+  weak_value_dict() : core_(std::make_shared<core>()) {}
+  /// Copies the live entries (V3).
+  weak_value_dict(const weak_value_dict& o) : weak_value_dict() {
+    for (auto& [k, v] : o.items()) insert_or_assign(k, v);
+  }
+  weak_value_dict(weak_value_dict&& o) noexcept : core_(std::move(o.core_)) {}
+  weak_value_dict& operator=(const weak_value_dict& o) {
+    if (this != &o) weak_value_dict(o).swap(*this);
+    return *this;
+  }
+  weak_value_dict& operator=(weak_value_dict&& o) noexcept {
+    weak_value_dict(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~weak_value_dict() = default;
+  void swap(weak_value_dict& o) noexcept { core_.swap(o.core_); }
+
+  /// d[k] = v. True if the key was new (or its old value dead).
+  template <class KK>
+  bool insert_or_assign(KK&& k, const std::shared_ptr<V>& v) {
+    if (!v) throw type_error("cannot create weak reference to a null shared_ptr");
+    if (!core_) core_ = std::make_shared<core>();
+    V* p = v.get();
+    auto* e = new entry(detail::access::block_for(p, v), p, core_, std::forward<KK>(k));
+    e->link();
+    detail::graveyard gy;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    bool fresh = true;
+    try {
+      if (entry* old = core_->find(e->key)) {
+        fresh = !core::alive(old);  // a dead old value counts as absent
+        core_->remove(old, gy);
+      }
+      core_->index.emplace(&e->key, e);
+    } catch (...) {
+      gy.add(e);
+      throw;
+    }
+    core_->append(e);
+    return fresh;
+  }
+
+  /// The value for `k`, or null if absent or dead. Never a dead object.
+  std::shared_ptr<V> get(const K& k) const {
+    if (!core_) return {};
+    std::shared_ptr<V> out;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    if (entry* e = core_->find(k)) out = detail::upgrade(e->blk, e->ptr);
+    return out;
+  }
+  /// Like get(), but std::out_of_range if absent or dead (Python: KeyError).
+  std::shared_ptr<V> at(const K& k) const {
+    std::shared_ptr<V> v = get(k);
+    if (!v) throw std::out_of_range("weak_value_dict::at: key not present");
+    return v;
+  }
+  bool contains(const K& k) const { return static_cast<bool>(get(k)); }
+
+  /// Python's setdefault: the live value for `k`, or insert `v` and return it.
+  std::shared_ptr<V> setdefault(const K& k, const std::shared_ptr<V>& v) {
+    if (auto cur = get(k)) return cur;
+    insert_or_assign(k, v);
+    return v;
+  }
+
+  size_type erase(const K& k) {
+    if (!core_) return 0;
+    detail::graveyard gy;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    entry* e = core_->find(k);
+    if (!e) return 0;
+    bool live = core::alive(e);
+    core_->remove(e, gy);
+    return live ? 1 : 0;
+  }
+
+  /// Remove `k` and return its value (null if absent or dead).
+  std::shared_ptr<V> pop(const K& k) {
+    if (!core_) return {};
+    detail::graveyard gy;
+    std::shared_ptr<V> out;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    entry* e = core_->find(k);
+    if (!e) return out;
+    out = detail::upgrade(e->blk, e->ptr);
+    core_->remove(e, gy);
+    return out;
+  }
+
+  /// Remove and return some live (key, value) (the oldest); nullopt if none.
+  std::optional<std::pair<K, std::shared_ptr<V>>> popitem() {
+    std::optional<std::pair<K, std::shared_ptr<V>>> out;
+    if (!core_) return out;
+    detail::graveyard gy;
+    std::shared_ptr<V> v;  // never released under the lock
+    std::lock_guard<detail::mutex> g(core_->mu);
+    for (detail::table_entry* c = core_->first; c; c = c->lnext) {
+      if (c->erased) continue;
+      auto* e = static_cast<entry*>(c);
+      v = detail::upgrade(e->blk, e->ptr);
+      if (!v) continue;
+      out.emplace(e->key, std::move(v));
+      core_->remove(e, gy);
+      break;
+    }
+    return out;
+  }
+
+  size_type size() const noexcept {
+    if (!core_) return 0;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    return core_->live;
+  }
+  bool empty() const noexcept { return size() == 0; }
+
+  void clear() noexcept {
+    if (!core_) return;
+    detail::graveyard gy;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    for (detail::table_entry* c = core_->first; c; c = c->lnext)
+      if (!c->erased) core_->remove(static_cast<entry*>(c), gy);
+  }
+
+  /// Live (key, value) pairs (Python: list(d.items())).
+  std::vector<std::pair<K, std::shared_ptr<V>>> items() const {
+    std::vector<std::pair<K, std::shared_ptr<V>>> out;
+    if (!core_) return out;
+    std::lock_guard<detail::mutex> g(core_->mu);
+    for (detail::table_entry* c = core_->first; c; c = c->lnext) {
+      if (c->erased) continue;
+      auto* e = static_cast<entry*>(c);
+      if (auto v = detail::upgrade(e->blk, e->ptr)) out.emplace_back(e->key, std::move(v));
+    }
+    return out;
+  }
+
+  iterator begin() const { return iterator(core_); }
+  iterator end() const noexcept { return iterator(); }
+
+ private:
+  std::shared_ptr<core> core_;
+};
+
+}  // namespace weakref
