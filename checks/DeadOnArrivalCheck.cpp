@@ -1,0 +1,130 @@
+//===-- DeadOnArrivalCheck.cpp - weakref-dead-on-arrival ------------------===//
+
+#include "DeadOnArrivalCheck.h"
+#include "clang-tidy/utils/OptionsUtils.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "utils/WeakrefMatchers.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::weakref {
+
+namespace {
+constexpr char DefaultWeakReferences[] =
+    "::std::weak_ptr;::boost::weak_ptr;::weakref::ref;::weakref::proxy";
+constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::boost::shared_ptr";
+constexpr char DefaultUniqueOwners[] = "::std::unique_ptr";
+constexpr char DefaultOwnerFactories[] =
+    "::std::make_shared;::std::allocate_shared;"
+    "::std::make_shared_for_overwrite;::std::allocate_shared_for_overwrite;"
+    "::boost::make_shared;::boost::allocate_shared;"
+    "::boost::make_local_shared";
+} // namespace
+
+DeadOnArrivalCheck::DeadOnArrivalCheck(StringRef Name,
+                                       ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      WeakReferences(Options.get("WeakReferences", DefaultWeakReferences)),
+      StrongOwners(Options.get("StrongOwners", DefaultStrongOwners)),
+      UniqueOwners(Options.get("UniqueOwners", DefaultUniqueOwners)),
+      OwnerFactories(Options.get("OwnerFactories", DefaultOwnerFactories)) {}
+
+void DeadOnArrivalCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "WeakReferences", WeakReferences);
+  Options.store(Opts, "StrongOwners", StrongOwners);
+  Options.store(Opts, "UniqueOwners", UniqueOwners);
+  Options.store(Opts, "OwnerFactories", OwnerFactories);
+}
+
+void DeadOnArrivalCheck::registerMatchers(MatchFinder *Finder) {
+  using matchers::classTypeNamed;
+  using matchers::ignoringTemporaryWrappers;
+  const auto WeakType = classTypeNamed(utils::options::parseStringList(WeakReferences));
+  const auto OwnerType = classTypeNamed(utils::options::parseStringList(StrongOwners));
+  const auto UniqueType = classTypeNamed(utils::options::parseStringList(UniqueOwners));
+
+  // An owner that nothing else shares: the result of a factory such as
+  // std::make_shared, or an owner constructed from `new` or from a
+  // unique_ptr rvalue (possibly converted to an owner of a base class).
+  const auto FactoryCall = callExpr(
+      callee(functionDecl(hasAnyName(utils::options::parseStringList(OwnerFactories)))),
+      hasType(OwnerType));
+  const auto OwnerFromNew = cxxConstructExpr(
+      hasType(OwnerType),
+      hasArgument(0, ignoringTemporaryWrappers(
+                         anyOf(cxxNewExpr(), expr(hasType(UniqueType))))));
+  const auto OwnerConverted = cxxConstructExpr(
+      hasType(OwnerType),
+      hasArgument(0, ignoringTemporaryWrappers(FactoryCall)));
+  const auto SoleTemporaryOwner = ignoringTemporaryWrappers(
+      expr(anyOf(FactoryCall, OwnerFromNew, OwnerConverted)).bind("owner"));
+
+  // A weak reference constructed from such an owner.
+  const auto WeakFromTemporary =
+      cxxConstructExpr(hasType(WeakType), hasArgument(0, SoleTemporaryOwner));
+  const auto InitializedFromTemporary =
+      ignoringTemporaryWrappers(WeakFromTemporary);
+
+  Finder->addMatcher(
+      varDecl(hasType(WeakType), hasInitializer(InitializedFromTemporary))
+          .bind("var"),
+      this);
+  Finder->addMatcher(
+      fieldDecl(hasType(WeakType),
+                hasInClassInitializer(InitializedFromTemporary))
+          .bind("field"),
+      this);
+  Finder->addMatcher(
+      cxxCtorInitializer(forField(fieldDecl(hasType(WeakType)).bind("field")),
+                         withInitializer(InitializedFromTemporary))
+          .bind("ctor-init"),
+      this);
+  Finder->addMatcher(
+      returnStmt(hasReturnValue(InitializedFromTemporary)).bind("return"),
+      this);
+  Finder->addMatcher(
+      cxxOperatorCallExpr(
+          hasOverloadedOperatorName("="),
+          hasArgument(0, expr(hasType(WeakType)).bind("target")),
+          hasArgument(1, anyOf(SoleTemporaryOwner, InitializedFromTemporary)))
+          .bind("assign"),
+      this);
+}
+
+void DeadOnArrivalCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *Owner = Result.Nodes.getNodeAs<Expr>("owner");
+  const char *const Remedy =
+      "its referent's only owner is a temporary destroyed at the end of the "
+      "full-expression; keep the owner in a named variable";
+  if (const auto *Var = Result.Nodes.getNodeAs<VarDecl>("var")) {
+    diag(Var->getLocation(), "weak reference %0 is dead on arrival: %1")
+        << Var << Remedy;
+  } else if (const auto *Init =
+                 Result.Nodes.getNodeAs<CXXCtorInitializer>("ctor-init")) {
+    diag(Init->getSourceLocation(),
+         "weak reference member %0 is dead on arrival: %1")
+        << Result.Nodes.getNodeAs<FieldDecl>("field") << Remedy;
+  } else if (const auto *Field = Result.Nodes.getNodeAs<FieldDecl>("field")) {
+    diag(Field->getLocation(),
+         "weak reference member %0 is dead on arrival: %1")
+        << Field << Remedy;
+  } else if (const auto *Return = Result.Nodes.getNodeAs<ReturnStmt>("return")) {
+    diag(Return->getBeginLoc(), "returned weak reference is dead on arrival: %0")
+        << Remedy;
+  } else if (const auto *Assign =
+                 Result.Nodes.getNodeAs<CXXOperatorCallExpr>("assign")) {
+    diag(Assign->getOperatorLoc(),
+         "weak reference is dead on arrival after this assignment: %0")
+        << Remedy << Result.Nodes.getNodeAs<Expr>("target")->getSourceRange();
+  } else {
+    return;
+  }
+  diag(Owner->getBeginLoc(),
+       "the temporary owner is created here and destroyed at the end of the "
+       "full-expression",
+       DiagnosticIDs::Note)
+      << Owner->getSourceRange();
+}
+
+} // namespace clang::tidy::weakref

@@ -1,0 +1,27 @@
+//===-- WeakrefTidyModule.cpp - the weakref clang-tidy module ------------===//
+//
+// Registers every weakref-* check. Keep the list sorted by check name;
+// scripts/new-check inserts new lines in order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DeadOnArrivalCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+
+namespace clang::tidy::weakref {
+
+class WeakrefModule : public ClangTidyModule {
+public:
+  void addCheckFactories(ClangTidyCheckFactories &Factories) override {
+    // BEGIN CHECK REGISTRATIONS (sorted)
+    Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
+    // END CHECK REGISTRATIONS
+  }
+};
+
+static ClangTidyModuleRegistry::Add<WeakrefModule>
+    X("weakref-module", "Checks for misuse of weak references.");
+
+} // namespace clang::tidy::weakref
+

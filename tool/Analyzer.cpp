@@ -1,0 +1,437 @@
+//===-- Analyzer.cpp - run the weakref checks over translation units -----===//
+
+#include "Analyzer.h"
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/GlobList.h"
+#include "clang/Tooling/Core/Replacement.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#ifndef WEAKCHECK_CLANG_RESOURCE_DIR
+#define WEAKCHECK_CLANG_RESOURCE_DIR ""
+#endif
+
+using namespace clang;
+using namespace clang::tidy;
+
+namespace weakcheck {
+
+namespace {
+
+constexpr llvm::StringLiteral CheckPrefix = "weakref-";
+
+/// Wraps the provider built from defaults, config files and the command line,
+/// and makes sure weakcheck never runs the static analyzer or turns compiler
+/// warnings into findings, whatever a shared .clang-tidy enables.
+class RestrictingProvider : public ClangTidyOptionsProvider {
+public:
+  explicit RestrictingProvider(std::unique_ptr<ClangTidyOptionsProvider> Base)
+      : Base(std::move(Base)) {}
+  const ClangTidyGlobalOptions &getGlobalOptions() override {
+    return Base->getGlobalOptions();
+  }
+  std::vector<OptionsSource> getRawOptions(llvm::StringRef File) override {
+    std::vector<OptionsSource> Sources = Base->getRawOptions(File);
+    ClangTidyOptions Restriction;
+    Restriction.Checks = "-clang-analyzer-*,-clang-diagnostic-*";
+    Sources.emplace_back(std::move(Restriction), "weakcheck");
+    return Sources;
+  }
+
+private:
+  std::unique_ptr<ClangTidyOptionsProvider> Base;
+};
+
+/// Gives every compile command the resource directory of the Clang we were
+/// built against (a tool's own directory has no builtin headers) and keeps
+/// the compiler from printing its own summary lines.
+class WeakcheckArgsDatabase : public tooling::CompilationDatabase {
+public:
+  WeakcheckArgsDatabase(const tooling::CompilationDatabase &Base,
+                      std::string ResourceDir)
+      : Base(Base), ResourceDir(std::move(ResourceDir)) {}
+  std::vector<tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef File) const override {
+    std::vector<tooling::CompileCommand> Commands =
+        Base.getCompileCommands(File);
+    for (tooling::CompileCommand &Command : Commands) {
+      auto &Args = Command.CommandLine;
+      bool HasResourceDir = llvm::any_of(Args, [](const std::string &A) {
+        return llvm::StringRef(A).starts_with("-resource-dir");
+      });
+      if (!HasResourceDir && !ResourceDir.empty() && !Args.empty())
+        Args.insert(Args.begin() + 1, "-resource-dir=" + ResourceDir);
+      // Clang's own "N warnings generated." line is noise here: findings
+      // are printed by weakcheck.
+      if (!Args.empty())
+        Args.insert(Args.begin() + 1, "-fno-caret-diagnostics");
+    }
+    return Commands;
+  }
+  std::vector<std::string> getAllFiles() const override {
+    return Base.getAllFiles();
+  }
+
+private:
+  const tooling::CompilationDatabase &Base;
+  std::string ResourceDir;
+};
+
+const NamesAndOptions &knownChecksAndOptions() {
+  static const NamesAndOptions Known = getAllChecksAndOptions(false);
+  return Known;
+}
+
+std::string absolutePath(llvm::StringRef Path, llvm::StringRef BaseDir) {
+  llvm::SmallString<256> Result(Path);
+  if (!llvm::sys::path::is_absolute(Result)) {
+    if (!BaseDir.empty()) {
+      llvm::SmallString<256> Joined(BaseDir);
+      llvm::sys::path::append(Joined, Result);
+      Result = Joined;
+    } else {
+      llvm::sys::fs::make_absolute(Result);
+    }
+  }
+  llvm::sys::path::remove_dots(Result, /*remove_dot_dot=*/true);
+  return std::string(Result);
+}
+
+/// Resolves byte offsets to 1-based lines and columns, reading each file once.
+class LineTable {
+public:
+  SourcePos position(const std::string &File, unsigned Offset) {
+    SourcePos Pos;
+    Pos.File = File;
+    Pos.Offset = Offset;
+    const std::vector<unsigned> &Starts = lineStarts(File);
+    auto It = std::upper_bound(Starts.begin(), Starts.end(), Offset);
+    unsigned LineIndex = It == Starts.begin() ? 0 : (It - Starts.begin()) - 1;
+    Pos.Line = LineIndex + 1;
+    Pos.Column = Offset - (Starts.empty() ? 0 : Starts[LineIndex]) + 1;
+    return Pos;
+  }
+
+private:
+  const std::vector<unsigned> &lineStarts(const std::string &File) {
+    auto [It, Inserted] = Cache.try_emplace(File);
+    if (Inserted) {
+      It->second.push_back(0);
+      if (auto Buffer = llvm::MemoryBuffer::getFile(File)) {
+        llvm::StringRef Text = (*Buffer)->getBuffer();
+        for (size_t I = 0; I < Text.size(); ++I)
+          if (Text[I] == '\n')
+            It->second.push_back(I + 1);
+      }
+    }
+    return It->second;
+  }
+  std::map<std::string, std::vector<unsigned>> Cache;
+};
+
+SourceSpan spanOf(LineTable &Lines, const std::string &File, unsigned Begin,
+                  unsigned End) {
+  SourceSpan Span;
+  Span.Begin = Lines.position(File, Begin);
+  SourcePos EndPos = Lines.position(File, std::max(Begin, End));
+  Span.EndLine = EndPos.Line;
+  Span.EndColumn = EndPos.Column;
+  return Span;
+}
+
+Message convertMessage(LineTable &Lines, const tooling::DiagnosticMessage &M,
+                       llvm::StringRef BuildDir) {
+  Message Result;
+  Result.Text = M.Message;
+  if (M.FilePath.empty())
+    return Result;
+  std::string File = absolutePath(M.FilePath, BuildDir);
+  unsigned End = M.FileOffset;
+  for (const tooling::FileByteRange &R : M.Ranges)
+    if (absolutePath(R.FilePath, BuildDir) == File &&
+        R.FileOffset <= M.FileOffset &&
+        R.FileOffset + R.Length > M.FileOffset) {
+      End = R.FileOffset + R.Length;
+      break;
+    }
+  Result.Span = spanOf(Lines, File, M.FileOffset, End);
+  return Result;
+}
+
+Finding convertError(LineTable &Lines, const ClangTidyError &E) {
+  Finding F;
+  F.Check = E.DiagnosticName;
+  switch (E.DiagLevel) {
+  case tooling::Diagnostic::Error:
+    F.Level = "error";
+    break;
+  case tooling::Diagnostic::Warning:
+    F.Level = "warning";
+    break;
+  case tooling::Diagnostic::Remark:
+    F.Level = "remark";
+    break;
+  }
+  F.Main = convertMessage(Lines, E.Message, E.BuildDirectory);
+  for (const tooling::DiagnosticMessage &Note : E.Notes)
+    F.Notes.push_back(convertMessage(Lines, Note, E.BuildDirectory));
+  if (const llvm::StringMap<tooling::Replacements> *Fix =
+          tooling::selectFirstFix(E)) {
+    for (const auto &FileAndReplacements : *Fix)
+      for (const tooling::Replacement &R : FileAndReplacements.second) {
+        FixReplacement Out;
+        std::string File = absolutePath(R.getFilePath(), E.BuildDirectory);
+        Out.Span = spanOf(Lines, File, R.getOffset(),
+                          R.getOffset() + R.getLength());
+        Out.Length = R.getLength();
+        Out.Text = std::string(R.getReplacementText());
+        F.Fixes.push_back(std::move(Out));
+      }
+  }
+  return F;
+}
+
+bool isCompilerError(const ClangTidyError &E) {
+  return E.DiagLevel == tooling::Diagnostic::Error &&
+         llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-");
+}
+
+auto sortKey(const Finding &F) {
+  return std::tie(F.Main.Span.Begin.File, F.Main.Span.Begin.Line,
+                  F.Main.Span.Begin.Column, F.Check, F.Main.Text);
+}
+
+} // namespace
+
+std::string defaultResourceDir() { return WEAKCHECK_CLANG_RESOURCE_DIR; }
+
+std::unique_ptr<Analyzer> Analyzer::create(AnalyzerConfig Config,
+                                           std::string &Error) {
+  std::unique_ptr<Analyzer> Result(new Analyzer(std::move(Config)));
+  if (Result->Config.ResourceDir.empty())
+    Result->Config.ResourceDir = defaultResourceDir();
+  if (Result->Config.ConfigText) {
+    std::string Diags;
+    llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfigurationWithDiags(
+        llvm::MemoryBufferRef(*Result->Config.ConfigText,
+                              Result->Config.ConfigSource),
+        [&](const llvm::SMDiagnostic &D) {
+          llvm::raw_string_ostream OS(Diags);
+          D.print(nullptr, OS, /*ShowColors=*/false);
+        });
+    if (!Parsed) {
+      Error = "invalid configuration in " + Result->Config.ConfigSource +
+              ": " + (Diags.empty() ? Parsed.getError().message() : Diags);
+      return nullptr;
+    }
+    Result->ParsedConfig = std::move(*Parsed);
+  }
+  return Result;
+}
+
+std::unique_ptr<ClangTidyOptionsProvider> Analyzer::makeProvider() const {
+  ClangTidyGlobalOptions Global;
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = "-*,weakref-*";
+  ClangTidyOptions Overrides;
+  Overrides.Checks = Config.Checks;
+  Overrides.WarningsAsErrors = Config.WarningsAsErrors;
+  Overrides.HeaderFilterRegex = Config.HeaderFilter;
+  std::unique_ptr<ClangTidyOptionsProvider> Base;
+  if (Config.ConfigText)
+    Base = std::make_unique<ConfigOptionsProvider>(
+        std::move(Global), std::move(Defaults), ParsedConfig,
+        std::move(Overrides));
+  else
+    Base = std::make_unique<FileOptionsProvider>(
+        std::move(Global), std::move(Defaults), std::move(Overrides));
+  return std::make_unique<RestrictingProvider>(std::move(Base));
+}
+
+ClangTidyOptions Analyzer::optionsFor(llvm::StringRef File) const {
+  return makeProvider()->getOptions(File);
+}
+
+std::vector<std::string> Analyzer::enabledChecks(llvm::StringRef File) const {
+  std::vector<std::string> Names = getCheckNames(optionsFor(File), false);
+  llvm::erase_if(Names, [](const std::string &N) {
+    return !llvm::StringRef(N).starts_with(CheckPrefix);
+  });
+  llvm::sort(Names);
+  return Names;
+}
+
+std::vector<std::string> Analyzer::allChecks() {
+  std::vector<std::string> Names;
+  for (const auto &Entry : knownChecksAndOptions().Names)
+    if (Entry.getKey().starts_with(CheckPrefix))
+      Names.push_back(Entry.getKey().str());
+  llvm::sort(Names);
+  return Names;
+}
+
+bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
+                        std::string &Error) const {
+  // Every .clang-tidy that applies must parse: clang-tidy would print an
+  // error and go on without it, silently changing what is checked.
+  if (!Config.ConfigText || ParsedConfig.InheritParentConfig.value_or(false)) {
+    std::set<std::string> Seen;
+    for (const std::string &File : Files) {
+      llvm::SmallString<256> Dir(llvm::sys::path::parent_path(File));
+      while (!Dir.empty()) {
+        llvm::SmallString<256> Candidate(Dir);
+        llvm::sys::path::append(Candidate, ".clang-tidy");
+        if (!Seen.insert(std::string(Candidate)).second)
+          break;
+        if (llvm::sys::fs::is_regular_file(Candidate)) {
+          auto Buffer = llvm::MemoryBuffer::getFile(Candidate);
+          if (!Buffer) {
+            Error = "cannot read '" + std::string(Candidate) +
+                    "': " + Buffer.getError().message();
+            return false;
+          }
+          std::string Diags;
+          auto Parsed = parseConfigurationWithDiags(
+              (*Buffer)->getMemBufferRef(), [&](const llvm::SMDiagnostic &D) {
+                llvm::raw_string_ostream OS(Diags);
+                D.print(nullptr, OS, false);
+              });
+          if (!Parsed) {
+            Error = "invalid configuration in '" + std::string(Candidate) +
+                    "': " + (Diags.empty() ? Parsed.getError().message() : Diags);
+            return false;
+          }
+          if (!Parsed->InheritParentConfig.value_or(false))
+            break;
+        }
+        llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
+        if (Parent == Dir)
+          break;
+        Dir = Parent;
+      }
+    }
+  }
+
+  // Options for weakref checks must exist: a misspelt option would silently
+  // fall back to its default. Options of other tools' checks are left alone
+  // so one .clang-tidy can serve clang-tidy and weakcheck.
+  const llvm::StringSet<> &KnownOptions = knownChecksAndOptions().Options;
+  std::unique_ptr<ClangTidyOptionsProvider> Provider = makeProvider();
+  for (const std::string &File : Files) {
+    for (const auto &[Options, Source] : Provider->getRawOptions(File)) {
+      for (const auto &Entry : Options.CheckOptions) {
+        llvm::StringRef Key = Entry.getKey();
+        if (Key.starts_with(CheckPrefix) && !KnownOptions.contains(Key)) {
+          Error = "unknown check option '" + Key.str() + "' in " + Source;
+          llvm::StringRef CheckName = Key.split('.').first;
+          std::vector<std::string> Same;
+          for (const auto &Known : KnownOptions)
+            if (Known.getKey().starts_with((CheckName + ".").str()))
+              Same.push_back(Known.getKey().str());
+          llvm::sort(Same);
+          if (!Same.empty())
+            Error += "; known options of " + CheckName.str() + ": " +
+                     llvm::join(Same, ", ");
+          else
+            Error += "; '" + CheckName.str() + "' is not a weakcheck check";
+          return false;
+        }
+      }
+    }
+  }
+
+  // Every positive glob on the command line must match some check.
+  if (Config.Checks) {
+    std::vector<std::string> All = allChecks();
+    llvm::SmallVector<llvm::StringRef> Globs;
+    llvm::StringRef(*Config.Checks).split(Globs, ',', -1, false);
+    for (llvm::StringRef Glob : Globs) {
+      Glob = Glob.trim();
+      if (Glob.empty() || Glob.starts_with("-"))
+        continue;
+      GlobList Single(Glob);
+      if (llvm::none_of(All, [&](const std::string &N) {
+            return Single.contains(N);
+          })) {
+        Error = "--checks: '" + Glob.str() +
+                "' matches no weakcheck check (see --list-checks)";
+        return false;
+      }
+    }
+  }
+
+  for (const std::string &File : Files)
+    if (enabledChecks(File).empty()) {
+      Error = "no weakref check is enabled for '" + File +
+              "' (Checks in effect: '" + optionsFor(File).Checks.value_or("") +
+              "'); pass --checks=weakref-* or fix the .clang-tidy Checks line";
+      return false;
+    }
+  return true;
+}
+
+FileRun Analyzer::analyze(const std::string &File,
+                          const tooling::CompilationDatabase &DB) const {
+  ClangTidyContext Context(makeProvider());
+  auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::getRealFileSystem());
+  WeakcheckArgsDatabase Adjusted(DB, Config.ResourceDir);
+  FileRun Run;
+  Run.File = File;
+  Run.Errors = runClangTidy(Context, Adjusted, {File}, FS,
+                            /*ApplyAnyFix=*/false);
+  return Run;
+}
+
+unsigned Report::filesFailed() const {
+  return llvm::count_if(Files, [](const FileOutcome &F) { return F.Failed; });
+}
+
+std::map<std::string, unsigned> Report::countsByCheck() const {
+  std::map<std::string, unsigned> Counts;
+  for (const Finding &F : Findings)
+    ++Counts[F.Check];
+  return Counts;
+}
+
+Report buildReport(const std::vector<FileRun> &Runs) {
+  Report R;
+  LineTable Lines;
+  for (const FileRun &Run : Runs) {
+    FileOutcome Outcome;
+    Outcome.File = Run.File;
+    for (const ClangTidyError &E : Run.Errors) {
+      Finding F = convertError(Lines, E);
+      if (isCompilerError(E)) {
+        Outcome.Failed = true;
+        Outcome.CompilerErrors.push_back(std::move(F));
+      } else {
+        R.Findings.push_back(std::move(F));
+      }
+    }
+    R.Files.push_back(std::move(Outcome));
+  }
+  llvm::sort(R.Findings, [](const Finding &A, const Finding &B) {
+    return sortKey(A) < sortKey(B);
+  });
+  R.Findings.erase(std::unique(R.Findings.begin(), R.Findings.end(),
+                               [](const Finding &A, const Finding &B) {
+                                 return sortKey(A) == sortKey(B);
+                               }),
+                   R.Findings.end());
+  llvm::sort(R.Files, [](const FileOutcome &A, const FileOutcome &B) {
+    return A.File < B.File;
+  });
+  return R;
+}
+
+} // namespace weakcheck

@@ -1,0 +1,86 @@
+//===-- Analyzer.h - run the weakref checks over translation units -*- C++ -*-===//
+//
+// The part of weakcheck shared by the CLI and the check tests: build the
+// clang-tidy options from defaults, discovered .clang-tidy files, --config and
+// the command line; validate them; run the checks on one translation unit at
+// a time through clang-tidy's own driver (runClangTidy), so NOLINT, options
+// and fix-its behave exactly as in clang-tidy.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEAKCHECK_TOOL_ANALYZER_H
+#define WEAKCHECK_TOOL_ANALYZER_H
+
+#include "Report.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weakcheck {
+
+/// What the user asked for on the command line (or a test in code).
+struct AnalyzerConfig {
+  std::optional<std::string> Checks;           ///< --checks
+  std::optional<std::string> WarningsAsErrors; ///< --warnings-as-errors
+  std::optional<std::string> HeaderFilter;     ///< --header-filter
+  std::optional<std::string> ConfigText;       ///< --config or --config-file
+  std::string ConfigSource = "--config";       ///< names ConfigText in errors
+  std::string ResourceDir; ///< Clang's resource dir; empty: built-in default.
+};
+
+/// The outcome of analysing one translation unit.
+struct FileRun {
+  std::string File; ///< Absolute.
+  std::vector<clang::tidy::ClangTidyError> Errors;
+};
+
+class Analyzer {
+public:
+  /// Builds an analyzer; on a config that does not parse, returns null and
+  /// sets \p Error.
+  static std::unique_ptr<Analyzer> create(AnalyzerConfig Config,
+                                          std::string &Error);
+
+  /// The clang-tidy options that apply to \p File.
+  clang::tidy::ClangTidyOptions optionsFor(llvm::StringRef File) const;
+
+  /// Names of the weakref checks enabled for \p File, sorted.
+  std::vector<std::string> enabledChecks(llvm::StringRef File) const;
+
+  /// Every weakref check this build knows, sorted.
+  static std::vector<std::string> allChecks();
+
+  /// Checks the configuration that applies to \p Files: every .clang-tidy on
+  /// the way up parses, every weakref-* CheckOptions key names a real option,
+  /// every positive --checks glob matches a check, and at least one check is
+  /// enabled. Returns false and sets \p Error otherwise.
+  bool validate(llvm::ArrayRef<std::string> Files, std::string &Error) const;
+
+  /// Runs the enabled checks on \p File (absolute) with its command from
+  /// \p DB. Never stops the process; compiler errors come back as
+  /// clang-diagnostic-error entries.
+  FileRun analyze(const std::string &File,
+                  const clang::tooling::CompilationDatabase &DB) const;
+
+private:
+  explicit Analyzer(AnalyzerConfig Config) : Config(std::move(Config)) {}
+  std::unique_ptr<clang::tidy::ClangTidyOptionsProvider> makeProvider() const;
+
+  AnalyzerConfig Config;
+  clang::tidy::ClangTidyOptions ParsedConfig;
+};
+
+/// Turns raw runs into a sorted, de-duplicated report (a header included by
+/// several files reports each finding once).
+Report buildReport(const std::vector<FileRun> &Runs);
+
+/// The resource directory of the Clang this tool was built against.
+std::string defaultResourceDir();
+
+} // namespace weakcheck
+
+#endif

@@ -1,0 +1,155 @@
+//===-- Report.cpp - text and JSON renderings of a run -------------------===//
+
+#include "Report.h"
+#include "Version.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <nlohmann/json.hpp>
+
+namespace weakcheck {
+
+std::string sourceLine(const std::string &File, unsigned Line) {
+  auto Buffer = llvm::MemoryBuffer::getFile(File);
+  if (!Buffer || Line == 0)
+    return "";
+  llvm::StringRef Text = (*Buffer)->getBuffer();
+  for (unsigned L = 1; L < Line; ++L) {
+    size_t NL = Text.find('\n');
+    if (NL == llvm::StringRef::npos)
+      return "";
+    Text = Text.drop_front(NL + 1);
+  }
+  return Text.take_until([](char C) { return C == '\n' || C == '\r'; }).str();
+}
+
+namespace {
+
+/// The path as people read it: relative to the working directory when the
+/// file is below it, otherwise absolute.
+std::string displayPath(const std::string &File) {
+  llvm::SmallString<256> Cwd;
+  if (!llvm::sys::fs::current_path(Cwd)) {
+    llvm::StringRef F(File);
+    std::string Prefix = std::string(Cwd) + "/";
+    if (F.starts_with(Prefix))
+      return F.drop_front(Prefix.size()).str();
+  }
+  return File;
+}
+
+void renderMessage(llvm::raw_ostream &OS, const Message &M,
+                   llvm::StringRef Level, llvm::StringRef Check,
+                   const std::vector<FixReplacement> &Fixes) {
+  const SourcePos &Pos = M.Span.Begin;
+  if (!Pos.File.empty())
+    OS << displayPath(Pos.File) << ':' << Pos.Line << ':' << Pos.Column
+       << ": ";
+  OS << Level << ": " << M.Text;
+  if (!Check.empty())
+    OS << " [" << Check << ']';
+  OS << '\n';
+  if (Pos.File.empty())
+    return;
+  std::string Line = sourceLine(Pos.File, Pos.Line);
+  std::string Number = std::to_string(Pos.Line);
+  std::string Gutter(std::max<size_t>(5, Number.size() + 1), ' ');
+  OS << std::string(Gutter.size() - Number.size(), ' ') << Number << " | "
+     << Line << '\n';
+  // Caret line: keep tabs so the caret lines up under the source.
+  std::string Marks;
+  unsigned Col = std::min<unsigned>(Pos.Column, Line.size() + 1);
+  for (unsigned I = 1; I < Col; ++I)
+    Marks += Line[I - 1] == '\t' ? '\t' : ' ';
+  Marks += '^';
+  if (M.Span.EndLine == Pos.Line && M.Span.EndColumn > Pos.Column + 1)
+    Marks += std::string(
+        std::min<unsigned>(M.Span.EndColumn, Line.size() + 1) - Pos.Column - 1,
+        '~');
+  OS << Gutter << " | " << Marks << '\n';
+  for (const FixReplacement &Fix : Fixes)
+    if (Fix.Span.Begin.File == Pos.File && Fix.Span.Begin.Line == Pos.Line)
+      OS << Gutter << " | " << std::string(Fix.Span.Begin.Column - 1, ' ')
+         << Fix.Text << '\n';
+}
+
+void renderFinding(llvm::raw_ostream &OS, const Finding &F) {
+  renderMessage(OS, F.Main, F.Level, F.Check, F.Fixes);
+  for (const Message &Note : F.Notes)
+    renderMessage(OS, Note, "note", "", {});
+}
+
+nlohmann::json spanJson(const SourceSpan &S) {
+  return {{"file", S.Begin.File},     {"line", S.Begin.Line},
+          {"column", S.Begin.Column}, {"endLine", S.EndLine},
+          {"endColumn", S.EndColumn}, {"offset", S.Begin.Offset}};
+}
+
+nlohmann::json messageJson(const Message &M) {
+  nlohmann::json J = {{"message", M.Text}};
+  if (!M.Span.Begin.File.empty())
+    J["location"] = spanJson(M.Span);
+  else
+    J["location"] = nullptr;
+  return J;
+}
+
+nlohmann::json findingJson(const Finding &F) {
+  nlohmann::json J = messageJson(F.Main);
+  J["check"] = F.Check;
+  J["level"] = F.Level;
+  J["notes"] = nlohmann::json::array();
+  for (const Message &N : F.Notes)
+    J["notes"].push_back(messageJson(N));
+  J["fixes"] = nlohmann::json::array();
+  for (const FixReplacement &R : F.Fixes) {
+    nlohmann::json Fix = spanJson(R.Span);
+    Fix["length"] = R.Length;
+    Fix["replacement"] = R.Text;
+    J["fixes"].push_back(std::move(Fix));
+  }
+  return J;
+}
+
+} // namespace
+
+void renderText(const Report &R, llvm::raw_ostream &OS, bool /*UseColor*/) {
+  for (const FileOutcome &File : R.Files)
+    for (const Finding &E : File.CompilerErrors)
+      renderFinding(OS, E);
+  for (const Finding &F : R.Findings)
+    renderFinding(OS, F);
+}
+
+void renderJson(const Report &R, llvm::raw_ostream &OS) {
+  nlohmann::json Doc;
+  Doc["version"] = 1;
+  Doc["tool"] = {{"name", "weakcheck"},
+                 {"version", WEAKCHECK_VERSION},
+                 {"clangVersion", WEAKCHECK_CLANG_VERSION}};
+  Doc["diagnostics"] = nlohmann::json::array();
+  for (const Finding &F : R.Findings)
+    Doc["diagnostics"].push_back(findingJson(F));
+  Doc["files"] = nlohmann::json::array();
+  for (const FileOutcome &File : R.Files) {
+    nlohmann::json Errors = nlohmann::json::array();
+    for (const Finding &E : File.CompilerErrors)
+      Errors.push_back(findingJson(E));
+    Doc["files"].push_back({{"file", File.File},
+                            {"status", File.Failed ? "failed" : "analyzed"},
+                            {"errors", std::move(Errors)}});
+  }
+  nlohmann::json ByCheck = nlohmann::json::object();
+  for (const auto &[Check, Count] : R.countsByCheck())
+    ByCheck[Check] = Count;
+  Doc["summary"] = {{"filesAnalyzed", R.Files.size() - R.filesFailed()},
+                    {"filesFailed", R.filesFailed()},
+                    {"findings", R.Findings.size()},
+                    {"byCheck", std::move(ByCheck)}};
+  OS << Doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+     << '\n';
+}
+
+} // namespace weakcheck
