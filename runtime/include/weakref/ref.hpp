@@ -47,6 +47,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <type_traits>
 #include <typeinfo>
@@ -210,6 +211,22 @@ void ref_cb_node<T, F>::fire() noexcept {
   cb.reset();  // release what the callback captured, like CPython clears it
 }
 }  // namespace detail
+
+/// How many death callbacks are registered on the object (refs with
+/// callbacks, proxies with callbacks, live finalizers, weak-container
+/// entries). Python's getweakrefcount counts weakref objects instead; this
+/// is the C++ analogue useful for leak checks. A snapshot.
+template <class U>
+std::size_t callback_count(const std::shared_ptr<U>& sp) {
+  static_assert(detail::weakly_referenceable<U>, "callback_count: U must derive from weakref::enable_weakref<U>");
+  if (!sp) return 0;
+  detail::weak_block* b = detail::access::block_of(sp.get());
+  if (!b) return 0;
+  std::lock_guard<detail::mutex> g(b->mu);
+  std::size_t n = 0;
+  for (detail::cb_node* c = b->head; c; c = c->next) ++n;
+  return n;
+}
 
 }  // namespace weakref
 

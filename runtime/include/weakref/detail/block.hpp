@@ -206,6 +206,9 @@ class weakref_base {
 namespace detail {
 
 struct access {
+  static weak_block* block_of(const weakref_base* base) noexcept {
+    return base->block_.load(std::memory_order_acquire);
+  }
   /// The block of the object `sp` points to, created on first use.
   template <class U>
   static weak_block* block_for(const weakref_base* base, const std::shared_ptr<U>& sp) {
