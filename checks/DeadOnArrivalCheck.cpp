@@ -66,8 +66,12 @@ void DeadOnArrivalCheck::registerMatchers(MatchFinder *Finder) {
   const auto InitializedFromTemporary =
       ignoringTemporaryWrappers(WeakFromTemporary);
 
+  // `const std::weak_ptr<T> &r = ...` binds a temporary weak reference.
+  const auto WeakOrReferenceToWeak =
+      qualType(anyOf(WeakType, references(WeakType)));
   Finder->addMatcher(
-      varDecl(hasType(WeakType), hasInitializer(InitializedFromTemporary))
+      varDecl(hasType(WeakOrReferenceToWeak),
+              hasInitializer(InitializedFromTemporary))
           .bind("var"),
       this);
   Finder->addMatcher(

@@ -181,6 +181,8 @@ Finding convertError(LineTable &Lines, const ClangTidyError &E) {
     F.Level = "remark";
     break;
   }
+  if (E.IsWarningAsError)
+    F.Level = "error";
   F.Main = convertMessage(Lines, E.Message, E.BuildDirectory);
   for (const tooling::DiagnosticMessage &Note : E.Notes)
     F.Notes.push_back(convertMessage(Lines, Note, E.BuildDirectory));

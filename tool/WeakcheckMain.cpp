@@ -160,9 +160,16 @@ public:
     this->Path = Path;
     if (Path.empty())
       return true;
-    StringRef Dir = sys::path::parent_path(absolute(Path));
+    std::string AbsPath = absolute(Path);
+    StringRef Dir = sys::path::parent_path(AbsPath);
     if (sys::fs::is_directory(Path)) {
       Error = "cannot write output '" + Path + "': it is a directory";
+      return false;
+    }
+    // createUniqueFile would create missing parent directories: refuse.
+    if (!sys::fs::is_directory(Dir)) {
+      Error = "cannot write output '" + Path + "': directory '" + Dir.str() +
+              "' does not exist";
       return false;
     }
     int FD;

@@ -1,0 +1,466 @@
+//===-- CliTest.cpp - the weakcheck binary as users run it ---------------===//
+//
+// Runs the built weakcheck (and clang-tidy with the plugin) as a child
+// process and checks exit statuses, output formats, configuration and the
+// errors for bad input that ../shared/spec/tool.md lists.
+//
+//===----------------------------------------------------------------------===//
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string Weakcheck = WEAKCHECK_BINARY;
+const std::string Plugin = WEAKCHECK_PLUGIN;
+const std::string ClangTidy = WEAKCHECK_CLANG_TIDY;
+const std::string Data = WEAKCHECK_CLI_DATA_DIR;
+
+struct Result {
+  int Status = -1;
+  std::string Out;
+  std::string Err;
+};
+
+std::string readFile(const fs::path &P) {
+  std::ifstream In(P, std::ios::binary);
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+void writeFile(const fs::path &P, const std::string &Text) {
+  std::ofstream Out(P, std::ios::binary);
+  Out << Text;
+}
+
+/// A fresh directory removed at the end of the test.
+struct TempDir {
+  fs::path Path;
+  TempDir() {
+    std::string Templ = (fs::temp_directory_path() / "weakcheck-cli-XXXXXX").string();
+    Path = mkdtemp(Templ.data());
+  }
+  ~TempDir() {
+    std::error_code EC;
+    fs::permissions(Path, fs::perms::owner_all, fs::perm_options::add, EC);
+    fs::remove_all(Path, EC);
+  }
+};
+
+/// Runs \p Program with \p Args in \p Cwd, capturing stdout and stderr.
+Result run(const std::string &Program, const std::vector<std::string> &Args,
+           const fs::path &Cwd = fs::path(WEAKCHECK_CLI_DATA_DIR)) {
+  TempDir Capture;
+  fs::path OutPath = Capture.Path / "out", ErrPath = Capture.Path / "err";
+  pid_t Pid = fork();
+  if (Pid == 0) {
+    int Out = open(OutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int Err = open(ErrPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int In = open("/dev/null", O_RDONLY);
+    dup2(Out, 1);
+    dup2(Err, 2);
+    dup2(In, 0);
+    if (chdir(Cwd.c_str()) != 0)
+      _exit(126);
+    std::vector<char *> Argv;
+    Argv.push_back(const_cast<char *>(Program.c_str()));
+    for (const std::string &A : Args)
+      Argv.push_back(const_cast<char *>(A.c_str()));
+    Argv.push_back(nullptr);
+    execv(Program.c_str(), Argv.data());
+    _exit(127);
+  }
+  int WaitStatus = 0;
+  waitpid(Pid, &WaitStatus, 0);
+  Result R;
+  R.Status = WIFEXITED(WaitStatus) ? WEXITSTATUS(WaitStatus)
+                                   : 128 + WTERMSIG(WaitStatus);
+  R.Out = readFile(OutPath);
+  R.Err = readFile(ErrPath);
+  return R;
+}
+
+Result weakcheck(const std::vector<std::string> &Args,
+                 const fs::path &Cwd = fs::path(WEAKCHECK_CLI_DATA_DIR)) {
+  return run(Weakcheck, Args, Cwd);
+}
+
+std::string describe(const Result &R) {
+  return "exit " + std::to_string(R.Status) + "\n--- stdout:\n" + R.Out +
+         "--- stderr:\n" + R.Err;
+}
+
+/// "file:line:col: warning: message [check]" lines of a text report.
+std::set<std::string> warningLines(const std::string &Text) {
+  std::set<std::string> Lines;
+  std::regex Warning(R"(([^\s:]+):(\d+):(\d+): (warning|error): (.*) \[(weakref-[a-z-]+)\])");
+  std::istringstream In(Text);
+  for (std::string Line; std::getline(In, Line);) {
+    std::smatch M;
+    if (std::regex_match(Line, M, Warning))
+      Lines.insert(fs::path(M[1].str()).filename().string() + ":" + M[2].str() +
+                   ":" + M[3].str() + ": " + M[5].str() + " [" + M[6].str() + "]");
+  }
+  return Lines;
+}
+
+// ---- basics -----------------------------------------------------------------
+
+TEST(Cli, VersionPrintsNameAndVersion) {
+  Result R = weakcheck({"--version"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_NE(R.Out.find("weakcheck version"), std::string::npos) << describe(R);
+  EXPECT_NE(R.Out.find("Clang 19"), std::string::npos) << describe(R);
+}
+
+TEST(Cli, ListChecksNamesDeadOnArrival) {
+  Result R = weakcheck({"--list-checks"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_NE(R.Out.find("weakref-dead-on-arrival"), std::string::npos) << describe(R);
+}
+
+TEST(Cli, ListChecksHonoursChecksOption) {
+  Result R = weakcheck({"--list-checks", "--checks=-*,weakref-dead-on-arrival"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_NE(R.Out.find("weakref-dead-on-arrival"), std::string::npos);
+  Result None = weakcheck({"--list-checks", "--checks=-*"});
+  EXPECT_EQ(None.Status, 2) << describe(None);
+  EXPECT_NE(None.Err.find("no weakref check is enabled"), std::string::npos) << describe(None);
+}
+
+TEST(Cli, CleanFileExitsZeroWithNoFindings) {
+  Result R = weakcheck({"clean.cpp", "--"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_TRUE(warningLines(R.Out).empty()) << describe(R);
+}
+
+TEST(Cli, FindingExitsOneWithClangStyleText) {
+  Result R = weakcheck({"findings.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_NE(R.Out.find("findings.cpp:4:29: warning: weak reference 'w' is dead on "
+                       "arrival"),
+            std::string::npos)
+      << describe(R);
+  EXPECT_NE(R.Out.find("[weakref-dead-on-arrival]"), std::string::npos);
+  // The source line and a caret under the reported column.
+  EXPECT_NE(R.Out.find("    4 |   std::weak_ptr<Connection> w = "), std::string::npos)
+      << describe(R);
+  EXPECT_NE(R.Out.find("      |                             ^\n"), std::string::npos)
+      << describe(R);
+  EXPECT_NE(R.Out.find("findings.cpp:4:33: note: the temporary owner"),
+            std::string::npos)
+      << describe(R);
+  EXPECT_NE(R.Err.find("1 finding in 1 file"), std::string::npos) << describe(R);
+}
+
+TEST(Cli, QuietDropsTheSummary) {
+  Result R = weakcheck({"--quiet", "findings.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_EQ(R.Err, "") << describe(R);
+}
+
+TEST(Cli, NolintSuppressesFindings) {
+  Result R = weakcheck({"nolint.cpp", "--"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_TRUE(warningLines(R.Out).empty()) << describe(R);
+}
+
+TEST(Cli, WarningsAsErrorsRaisesTheLevel) {
+  Result R = weakcheck({"--warnings-as-errors=weakref-*", "--format=json",
+                        "findings.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  auto J = nlohmann::json::parse(R.Out);
+  ASSERT_EQ(J["diagnostics"].size(), 1u);
+  EXPECT_EQ(J["diagnostics"][0]["level"], "error");
+  Result Plain = weakcheck({"--format=json", "findings.cpp", "--"});
+  EXPECT_EQ(nlohmann::json::parse(Plain.Out)["diagnostics"][0]["level"], "warning");
+}
+
+TEST(Cli, HeaderFilterControlsFindingsInHeaders) {
+  Result Without = weakcheck({"includes_header.cpp", "--"});
+  EXPECT_EQ(Without.Status, 0) << describe(Without);
+  Result With = weakcheck({"--header-filter=in_header", "includes_header.cpp", "--"});
+  EXPECT_EQ(With.Status, 1) << describe(With);
+  EXPECT_NE(With.Out.find("in_header.h:4:25: warning:"), std::string::npos)
+      << describe(With);
+}
+
+TEST(Cli, HeaderIncludedTwiceReportsOnce) {
+  TempDir Dir;
+  fs::copy(Data + "/in_header.h", Dir.Path / "in_header.h");
+  writeFile(Dir.Path / "a.cpp", "#include \"in_header.h\"\n");
+  writeFile(Dir.Path / "b.cpp", "#include \"in_header.h\"\n");
+  Result R = weakcheck({"--header-filter=.*", "--format=json", "a.cpp", "b.cpp", "--"},
+                       Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_EQ(nlohmann::json::parse(R.Out)["diagnostics"].size(), 1u) << describe(R);
+}
+
+// ---- JSON ---------------------------------------------------------------------
+
+TEST(Cli, JsonCarriesDiagnosticsNotesAndSummary) {
+  Result R = weakcheck({"--format=json", "findings.cpp", "clean.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  nlohmann::json J = nlohmann::json::parse(R.Out);
+  EXPECT_EQ(J["version"], 1);
+  EXPECT_EQ(J["tool"]["name"], "weakcheck");
+  ASSERT_EQ(J["diagnostics"].size(), 1u);
+  const auto &D = J["diagnostics"][0];
+  EXPECT_EQ(D["check"], "weakref-dead-on-arrival");
+  EXPECT_EQ(D["level"], "warning");
+  EXPECT_NE(D["message"].get<std::string>().find("'w' is dead on arrival"),
+            std::string::npos);
+  EXPECT_EQ(D["location"]["file"], Data + "/findings.cpp");
+  EXPECT_EQ(D["location"]["line"], 4);
+  EXPECT_EQ(D["location"]["column"], 29);
+  ASSERT_EQ(D["notes"].size(), 1u);
+  EXPECT_EQ(D["notes"][0]["location"]["line"], 4);
+  EXPECT_EQ(D["notes"][0]["location"]["column"], 33);
+  // The note's range spans the whole make_shared call.
+  EXPECT_EQ(D["notes"][0]["location"]["endColumn"], 63);
+  EXPECT_TRUE(D["fixes"].is_array());
+  EXPECT_EQ(J["summary"]["filesAnalyzed"], 2);
+  EXPECT_EQ(J["summary"]["filesFailed"], 0);
+  EXPECT_EQ(J["summary"]["findings"], 1);
+  EXPECT_EQ(J["summary"]["byCheck"]["weakref-dead-on-arrival"], 1);
+  ASSERT_EQ(J["files"].size(), 2u);
+  EXPECT_EQ(J["files"][0]["status"], "analyzed");
+}
+
+TEST(Cli, OutputFileGetsTheReportAndStdoutStaysEmpty) {
+  TempDir Dir;
+  fs::path Out = Dir.Path / "report.json";
+  Result R = weakcheck({"--format=json", "--output=" + Out.string(), "findings.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_EQ(R.Out, "");
+  nlohmann::json J = nlohmann::json::parse(readFile(Out));
+  EXPECT_EQ(J["diagnostics"].size(), 1u);
+  // Nothing but the report is left in the directory.
+  EXPECT_EQ(std::distance(fs::directory_iterator(Dir.Path), fs::directory_iterator()), 1);
+}
+
+// ---- configuration --------------------------------------------------------------
+
+const char *CustomFactoryConfig =
+    "CheckOptions:\n"
+    "  weakref-dead-on-arrival.OwnerFactories: '::app::create'\n";
+
+TEST(Cli, CheckOptionsReachTheCheckFromConfigFile) {
+  Result Default = weakcheck({"custom_factory.cpp", "--"});
+  EXPECT_EQ(Default.Status, 0) << describe(Default);
+  TempDir Dir;
+  writeFile(Dir.Path / "weakcheck.yaml", CustomFactoryConfig);
+  Result R = weakcheck({"--config-file=" + (Dir.Path / "weakcheck.yaml").string(),
+                        "custom_factory.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_NE(R.Out.find("custom_factory.cpp:7:25: warning:"), std::string::npos) << describe(R);
+}
+
+TEST(Cli, CheckOptionsReachTheCheckFromConfigString) {
+  Result R = weakcheck({"--config={CheckOptions: {weakref-dead-on-arrival.OwnerFactories: "
+                        "'::app::create'}}",
+                        "custom_factory.cpp", "--"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+}
+
+TEST(Cli, DiscoveredClangTidyFileConfiguresTheCheck) {
+  TempDir Dir;
+  fs::create_directories(Dir.Path / "src");
+  fs::copy(Data + "/custom_factory.cpp", Dir.Path / "src/custom_factory.cpp");
+  writeFile(Dir.Path / ".clang-tidy", CustomFactoryConfig);
+  Result R = weakcheck({"src/custom_factory.cpp", "--"}, Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  // A nearer .clang-tidy can turn the check off; with nothing left to run,
+  // weakcheck says so instead of passing silently.
+  writeFile(Dir.Path / "src/.clang-tidy",
+            "InheritParentConfig: true\nChecks: 'weakref-*,-weakref-dead-on-arrival'\n");
+  Result Off = weakcheck({"src/custom_factory.cpp", "--"}, Dir.Path);
+  EXPECT_EQ(Off.Status, 2) << describe(Off);
+  EXPECT_NE(Off.Err.find("no weakref check is enabled"), std::string::npos) << describe(Off);
+}
+
+TEST(Cli, SharedClangTidyOptionsOfOtherChecksAreAccepted) {
+  TempDir Dir;
+  fs::copy(Data + "/findings.cpp", Dir.Path / "findings.cpp");
+  writeFile(Dir.Path / ".clang-tidy",
+            "Checks: 'bugprone-*,weakref-*'\n"
+            "CheckOptions:\n  bugprone-argument-comment.StrictMode: true\n");
+  Result R = weakcheck({"findings.cpp", "--"}, Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+}
+
+// ---- bad input: a clear message and exit status 2 ----------------------------
+
+void expectToolError(const Result &R, const std::string &Fragment) {
+  EXPECT_EQ(R.Status, 2) << describe(R);
+  EXPECT_NE(R.Err.find(Fragment), std::string::npos)
+      << "stderr lacks \"" << Fragment << "\"\n" << describe(R);
+}
+
+TEST(CliBadInput, MissingSourceFile) {
+  expectToolError(weakcheck({"no_such_file.cpp", "--"}),
+                  "cannot read source file");
+}
+
+TEST(CliBadInput, DirectoryAsSource) {
+  expectToolError(weakcheck({".", "--"}), "is a directory");
+}
+
+TEST(CliBadInput, BinaryFileAsSource) {
+  TempDir Dir;
+  writeFile(Dir.Path / "blob.cpp", std::string("\x7f" "ELF\0\0\0", 7));
+  expectToolError(weakcheck({(Dir.Path / "blob.cpp").string(), "--"}),
+                  "is a binary file");
+}
+
+TEST(CliBadInput, EmptyInputList) {
+  expectToolError(weakcheck({}), "no input files");
+}
+
+TEST(CliBadInput, UnknownCommandLineOption) {
+  expectToolError(weakcheck({"--no-such-option", "findings.cpp", "--"}),
+                  "no-such-option");
+}
+
+TEST(CliBadInput, UnknownFormat) {
+  expectToolError(weakcheck({"--format=xml", "findings.cpp", "--"}), "xml");
+}
+
+TEST(CliBadInput, UnknownCheckGlob) {
+  expectToolError(weakcheck({"--checks=weakref-no-such-check", "findings.cpp", "--"}),
+                  "matches no weakcheck check");
+}
+
+TEST(CliBadInput, ConfigThatIsNotYaml) {
+  TempDir Dir;
+  writeFile(Dir.Path / "bad.yaml", "Checks: [unterminated\n");
+  expectToolError(weakcheck({"--config-file=" + (Dir.Path / "bad.yaml").string(),
+                             "findings.cpp", "--"}),
+                  "invalid configuration");
+}
+
+TEST(CliBadInput, DiscoveredClangTidyThatDoesNotParse) {
+  TempDir Dir;
+  fs::copy(Data + "/findings.cpp", Dir.Path / "findings.cpp");
+  writeFile(Dir.Path / ".clang-tidy", "Checks: {{{\n");
+  expectToolError(weakcheck({"findings.cpp", "--"}, Dir.Path), ".clang-tidy");
+}
+
+TEST(CliBadInput, ConfigNamingUnknownOption) {
+  expectToolError(weakcheck({"--config={CheckOptions: {weakref-dead-on-arrival.NoSuchOption: x}}",
+                             "findings.cpp", "--"}),
+                  "unknown check option 'weakref-dead-on-arrival.NoSuchOption'");
+}
+
+TEST(CliBadInput, MissingConfigFile) {
+  expectToolError(weakcheck({"--config-file=/nonexistent/weakcheck.yaml",
+                             "findings.cpp", "--"}),
+                  "cannot read config file");
+}
+
+TEST(CliBadInput, CompilerArgumentsClangRejects) {
+  expectToolError(weakcheck({"findings.cpp", "--", "-fno-such-flag-at-all"}),
+                  "unknown argument");
+}
+
+TEST(CliBadInput, MissingCompilationDatabase) {
+  TempDir Dir;
+  expectToolError(weakcheck({"-p", Dir.Path.string(), Data + "/findings.cpp"}),
+                  "no compilation database");
+}
+
+TEST(CliBadInput, MalformedCompilationDatabase) {
+  TempDir Dir;
+  writeFile(Dir.Path / "compile_commands.json", "[{\"directory\": ");
+  expectToolError(weakcheck({"-p", Dir.Path.string(), Data + "/findings.cpp"}),
+                  "cannot load compilation database");
+}
+
+TEST(CliBadInput, OutputPathThatCannotBeWritten) {
+  Result R = weakcheck({"--format=json", "--output=/nonexistent-dir/report.json",
+                        "findings.cpp", "--"});
+  expectToolError(R, "cannot write output");
+  EXPECT_EQ(R.Out, "");
+  EXPECT_FALSE(fs::exists("/nonexistent-dir"));
+}
+
+TEST(CliBadInput, SyntaxErrorInOneFileStillReportsTheOthers) {
+  Result R = weakcheck({"--format=json", "syntax_error.cpp", "findings.cpp", "--"});
+  EXPECT_EQ(R.Status, 2) << describe(R);
+  nlohmann::json J = nlohmann::json::parse(R.Out);
+  EXPECT_EQ(J["summary"]["filesFailed"], 1);
+  EXPECT_EQ(J["summary"]["filesAnalyzed"], 1);
+  ASSERT_EQ(J["diagnostics"].size(), 1u);
+  EXPECT_EQ(J["diagnostics"][0]["location"]["file"], Data + "/findings.cpp");
+  bool SawFailed = false;
+  for (const auto &F : J["files"])
+    if (F["file"] == Data + "/syntax_error.cpp") {
+      SawFailed = true;
+      EXPECT_EQ(F["status"], "failed");
+      ASSERT_FALSE(F["errors"].empty());
+      EXPECT_EQ(F["errors"][0]["location"]["line"], 3);
+    }
+  EXPECT_TRUE(SawFailed) << describe(R);
+}
+
+TEST(CliBadInput, JsonIsValidWhenEveryFileFails) {
+  Result R = weakcheck({"--format=json", "syntax_error.cpp", "--"});
+  EXPECT_EQ(R.Status, 2) << describe(R);
+  nlohmann::json J = nlohmann::json::parse(R.Out);
+  EXPECT_EQ(J["summary"]["filesFailed"], 1);
+  EXPECT_EQ(J["summary"]["filesAnalyzed"], 0);
+  EXPECT_TRUE(J["diagnostics"].empty());
+}
+
+// ---- compilation databases ------------------------------------------------------
+
+TEST(Cli, CompilationDatabaseWithoutFilesChecksEveryEntry) {
+  TempDir Dir;
+  for (const char *F : {"findings.cpp", "clean.cpp"})
+    fs::copy(Data + "/" + F, Dir.Path / F);
+  writeFile(Dir.Path / "compile_commands.json",
+            "[{\"directory\": \"" + Dir.Path.string() +
+                "\", \"command\": \"c++ -std=c++17 -c findings.cpp\", \"file\": \"findings.cpp\"},"
+                " {\"directory\": \"" + Dir.Path.string() +
+                "\", \"command\": \"c++ -std=c++17 -c clean.cpp\", \"file\": \"clean.cpp\"}]");
+  Result R = weakcheck({"-p", Dir.Path.string(), "--format=json"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  nlohmann::json J = nlohmann::json::parse(R.Out);
+  EXPECT_EQ(J["summary"]["filesAnalyzed"], 2);
+  EXPECT_EQ(J["diagnostics"].size(), 1u);
+}
+
+// ---- the clang-tidy plugin -------------------------------------------------------
+
+TEST(Plugin, ClangTidyWithPluginReportsWhatWeakcheckReports) {
+  Result Tidy = run(ClangTidy, {"--load=" + Plugin, "--checks=-*,weakref-*",
+                                "findings.cpp", "--"});
+  Result Ours = weakcheck({"findings.cpp", "--"});
+  std::set<std::string> TidyLines = warningLines(Tidy.Out);
+  EXPECT_FALSE(TidyLines.empty()) << describe(Tidy);
+  EXPECT_EQ(TidyLines, warningLines(Ours.Out)) << describe(Tidy) << describe(Ours);
+}
+
+TEST(Plugin, ClangTidyListsTheChecks) {
+  Result R = run(ClangTidy, {"--load=" + Plugin, "--checks=-*,weakref-*", "--list-checks"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_NE(R.Out.find("weakref-dead-on-arrival"), std::string::npos) << describe(R);
+}
+
+} // namespace

@@ -1,0 +1,2 @@
+#include "in_header.h"
+void user() { header_bug(); }

@@ -1,0 +1,4 @@
+#include <memory>
+void f() {
+  this is not C++;
+}
