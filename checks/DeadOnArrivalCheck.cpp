@@ -118,9 +118,21 @@ void DeadOnArrivalCheck::check(const MatchFinder::MatchResult &Result) {
         << Remedy;
   } else if (const auto *Assign =
                  Result.Nodes.getNodeAs<CXXOperatorCallExpr>("assign")) {
-    diag(Assign->getOperatorLoc(),
-         "weak reference is dead on arrival after this assignment: %0")
-        << Remedy << Result.Nodes.getNodeAs<Expr>("target")->getSourceRange();
+    const Expr *Target = Result.Nodes.getNodeAs<Expr>("target");
+    const NamedDecl *Assigned = nullptr;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Target->IgnoreParenImpCasts()))
+      Assigned = Ref->getDecl();
+    else if (const auto *Member =
+                 dyn_cast<MemberExpr>(Target->IgnoreParenImpCasts()))
+      Assigned = Member->getMemberDecl();
+    if (Assigned)
+      diag(Assign->getOperatorLoc(),
+           "weak reference %0 is dead on arrival after this assignment: %1")
+          << Assigned << Remedy << Target->getSourceRange();
+    else
+      diag(Assign->getOperatorLoc(),
+           "weak reference is dead on arrival after this assignment: %0")
+          << Remedy << Target->getSourceRange();
   } else {
     return;
   }

@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -25,6 +26,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+
+/// Checks this build has; markers for checks not yet written are skipped.
+bool isKnownCheck(const std::string &Check);
 
 const std::string Weakcheck = WEAKCHECK_BINARY;
 const std::string Plugin = WEAKCHECK_PLUGIN;
@@ -444,6 +448,58 @@ TEST(Cli, CompilationDatabaseWithoutFilesChecksEveryEntry) {
   nlohmann::json J = nlohmann::json::parse(R.Out);
   EXPECT_EQ(J["summary"]["filesAnalyzed"], 2);
   EXPECT_EQ(J["diagnostics"].size(), 1u);
+}
+
+bool isKnownCheck(const std::string &Check) {
+  static const std::string Listed = weakcheck({"--list-checks"}).Out;
+  return Listed.find("    " + Check + "\n") != std::string::npos;
+}
+
+// ---- the bundled examples ---------------------------------------------------------
+
+// Every "BUG (weakref-<check>)" comment in examples/ is followed within a few
+// lines by exactly one finding of that check, and nothing else is reported:
+// the correct code beside the bugs stays silent.
+TEST(Examples, FindsEveryMarkedBugAndNothingElse) {
+  const fs::path Src = fs::path(WEAKCHECK_EXAMPLES_DIR) / "src";
+  std::vector<std::string> Args = {"--format=json"};
+  std::map<std::string, std::vector<std::pair<unsigned, std::string>>> Markers;
+  std::regex Marker(R"(BUG \((weakref-[a-z-]+)\))");
+  for (const auto &Entry : fs::directory_iterator(Src)) {
+    if (Entry.path().extension() != ".cpp")
+      continue;
+    Args.push_back(Entry.path().string());
+    std::istringstream In(readFile(Entry.path()));
+    unsigned LineNo = 0;
+    for (std::string Line; std::getline(In, Line);) {
+      ++LineNo;
+      std::smatch M;
+      if (std::regex_search(Line, M, Marker) &&
+          isKnownCheck(M[1].str()))
+        Markers[Entry.path().string()].push_back({LineNo, M[1].str()});
+    }
+  }
+  Args.insert(Args.end(), {"--", "-std=c++20", "-I" + Src.string()});
+  Result R = weakcheck(Args);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  nlohmann::json J = nlohmann::json::parse(R.Out);
+  unsigned Expected = 0;
+  for (auto &[File, List] : Markers)
+    Expected += List.size();
+  EXPECT_GE(Expected, 3u);
+  EXPECT_EQ(J["diagnostics"].size(), Expected) << R.Out;
+  for (const auto &D : J["diagnostics"]) {
+    std::string File = D["location"]["file"];
+    unsigned Line = D["location"]["line"];
+    auto &List = Markers[File];
+    auto It = std::find_if(List.begin(), List.end(), [&](const auto &M) {
+      return M.second == D["check"] && Line > M.first && Line <= M.first + 4;
+    });
+    EXPECT_NE(It, List.end()) << "unmarked finding: " << File << ":" << Line
+                              << ": " << D["message"];
+    if (It != List.end())
+      List.erase(It);
+  }
 }
 
 // ---- the clang-tidy plugin -------------------------------------------------------

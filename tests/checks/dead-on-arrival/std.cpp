@@ -32,8 +32,8 @@ void locals() {
 
 void assignments(std::weak_ptr<Connection> &out) {
   std::weak_ptr<Connection> w;
-  w = std::make_shared<Connection>(); // expected-warning:5{{dead on arrival after this assignment}} expected-note:7{{temporary owner}}
-  out = std::weak_ptr<Connection>(std::make_shared<Connection>()); // expected-warning{{dead on arrival after this assignment}} expected-note{{temporary owner}}
+  w = std::make_shared<Connection>(); // expected-warning:5{{weak reference 'w' is dead on arrival after this assignment}} expected-note:7{{temporary owner}}
+  out = std::weak_ptr<Connection>(std::make_shared<Connection>()); // expected-warning{{'out' is dead on arrival after this assignment}} expected-note{{temporary owner}}
 }
 
 std::weak_ptr<Connection> factory() {
@@ -46,6 +46,13 @@ class Session {
 
 public:
   Session() : backup_(std::make_shared<Connection>()) {} // expected-warning{{weak reference member 'backup_' is dead on arrival}} expected-note{{temporary owner}}
+};
+
+struct Pool {
+  std::weak_ptr<Connection> slots[2];
+  void refill() {
+    slots[0] = std::make_shared<Connection>(); // expected-warning{{weak reference is dead on arrival after this assignment}} expected-note{{temporary owner}}
+  }
 };
 
 template <class T> std::weak_ptr<T> make_weak() {
