@@ -20,6 +20,11 @@ constexpr char DefaultOwnerFactories[] =
     "::std::make_shared_for_overwrite;::std::allocate_shared_for_overwrite;"
     "::boost::make_shared;::boost::allocate_shared;"
     "::boost::make_local_shared";
+constexpr char DefaultWeakKeyContainers[] =
+    "::weakref::weak_set;::weakref::weak_key_dict";
+constexpr char DefaultWeakValueContainers[] = "::weakref::weak_value_dict";
+constexpr char DefaultInsertMethods[] =
+    "insert;add;insert_or_assign;setdefault;emplace;try_emplace";
 } // namespace
 
 DeadOnArrivalCheck::DeadOnArrivalCheck(StringRef Name,
@@ -28,13 +33,21 @@ DeadOnArrivalCheck::DeadOnArrivalCheck(StringRef Name,
       WeakReferences(Options.get("WeakReferences", DefaultWeakReferences)),
       StrongOwners(Options.get("StrongOwners", DefaultStrongOwners)),
       UniqueOwners(Options.get("UniqueOwners", DefaultUniqueOwners)),
-      OwnerFactories(Options.get("OwnerFactories", DefaultOwnerFactories)) {}
+      OwnerFactories(Options.get("OwnerFactories", DefaultOwnerFactories)),
+      WeakKeyContainers(
+          Options.get("WeakKeyContainers", DefaultWeakKeyContainers)),
+      WeakValueContainers(
+          Options.get("WeakValueContainers", DefaultWeakValueContainers)),
+      InsertMethods(Options.get("InsertMethods", DefaultInsertMethods)) {}
 
 void DeadOnArrivalCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "WeakReferences", WeakReferences);
   Options.store(Opts, "StrongOwners", StrongOwners);
   Options.store(Opts, "UniqueOwners", UniqueOwners);
   Options.store(Opts, "OwnerFactories", OwnerFactories);
+  Options.store(Opts, "WeakKeyContainers", WeakKeyContainers);
+  Options.store(Opts, "WeakValueContainers", WeakValueContainers);
+  Options.store(Opts, "InsertMethods", InsertMethods);
 }
 
 void DeadOnArrivalCheck::registerMatchers(MatchFinder *Finder) {
@@ -87,6 +100,35 @@ void DeadOnArrivalCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(
       returnStmt(hasReturnValue(InitializedFromTemporary)).bind("return"),
       this);
+  // Weak containers: an element (or key) inserted from a temporary owner
+  // is removed again at the end of the statement; so is a value of a
+  // weak-value dictionary. Python: WeakSet((LockBox(10), LockBox(20))) is
+  // empty.
+  const auto KeyContainer = classTypeNamed(utils::options::parseStringList(WeakKeyContainers));
+  const auto ValueContainer = classTypeNamed(utils::options::parseStringList(WeakValueContainers));
+  const auto Insert =
+      callee(cxxMethodDecl(hasAnyName(utils::options::parseStringList(InsertMethods))));
+  const auto On = [](const auto &Type) {
+    return onImplicitObjectArgument(
+        expr(hasType(qualType(anyOf(Type, pointsTo(Type))))));
+  };
+  Finder->addMatcher(cxxMemberCallExpr(On(KeyContainer), Insert,
+                                       hasArgument(0, SoleTemporaryOwner))
+                         .bind("insert"),
+                     this);
+  Finder->addMatcher(cxxMemberCallExpr(On(ValueContainer), Insert,
+                                       hasArgument(1, SoleTemporaryOwner))
+                         .bind("insert"),
+                     this);
+  Finder->addMatcher(
+      cxxConstructExpr(
+          hasType(KeyContainer),
+          hasArgument(0, ignoringTemporaryWrappers(cxxStdInitializerListExpr(
+                             has(ignoringTemporaryWrappers(initListExpr(
+                                 forEach(expr(SoleTemporaryOwner)))))))))
+          .bind("init-list"),
+      this);
+
   Finder->addMatcher(
       cxxOperatorCallExpr(
           hasOverloadedOperatorName("="),
@@ -133,6 +175,16 @@ void DeadOnArrivalCheck::check(const MatchFinder::MatchResult &Result) {
       diag(Assign->getOperatorLoc(),
            "weak reference is dead on arrival after this assignment: %0")
           << Remedy << Target->getSourceRange();
+  } else if (const auto *Call =
+                 Result.Nodes.getNodeAs<CXXMemberCallExpr>("insert")) {
+    diag(Call->getExprLoc(),
+         "weak container entry is dead on arrival: %0")
+        << Remedy;
+  } else if (Result.Nodes.getNodeAs<CXXConstructExpr>("init-list")) {
+    diag(Owner->getBeginLoc(),
+         "weak container element is dead on arrival: %0")
+        << Remedy << Owner->getSourceRange();
+    return;
   } else {
     return;
   }

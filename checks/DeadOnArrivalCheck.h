@@ -27,6 +27,9 @@ private:
   const std::string StrongOwners;
   const std::string UniqueOwners;
   const std::string OwnerFactories;
+  const std::string WeakKeyContainers;
+  const std::string WeakValueContainers;
+  const std::string InsertMethods;
 };
 
 } // namespace clang::tidy::weakref
