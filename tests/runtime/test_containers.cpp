@@ -359,3 +359,49 @@ TEST(WeakSet, S2_SetAlgebraYieldsWeakSets) {
   EXPECT_EQ(i.size(), 0u);
   EXPECT_TRUE(i.is_subset_of(d));
 }
+
+namespace {
+// Weak references and weak containers as members of the referent's own type
+// (the type is incomplete where the members are declared).
+struct TreeNode : weakref::enable_weakref<TreeNode> {
+  explicit TreeNode(int v) : value(v) {}
+  int value;
+  weakref::ref<TreeNode> parent;
+  weak_set<TreeNode> watchers;
+  std::vector<std::shared_ptr<TreeNode>> children;
+};
+}  // namespace
+
+TEST(WeakSet, S1_MembersOfTheReferentTypeItself) {
+  auto root = std::make_shared<TreeNode>(0);
+  auto child = std::make_shared<TreeNode>(1);
+  child->parent = weakref::ref<TreeNode>(root);
+  root->children.push_back(child);
+  root->watchers.insert(child);
+  child->watchers.insert(root);
+  EXPECT_EQ(child->parent()->value, 0);
+  weakref::ref<TreeNode> c(child);
+  child.reset();  // still owned by root
+  EXPECT_EQ(root->watchers.size(), 1u);
+  root.reset();  // the whole tree goes
+  EXPECT_EQ(c(), nullptr);
+}
+
+TEST(WeakValueDict, V3_SetdefaultIsAtomicAndReturnsTheLiveValue) {
+  weak_value_dict<int, Obj> d;
+  std::vector<std::shared_ptr<Obj>> winners(4);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t)
+    ts.emplace_back([&, t] {
+      auto mine = std::make_shared<Obj>(t);
+      winners[t] = d.setdefault(0, mine);
+    });
+  for (auto& t : ts) t.join();
+  for (auto& w : winners) EXPECT_EQ(w, winners[0]);  // everyone got the same live value
+  EXPECT_EQ(d.get(0), winners[0]);
+  auto dead = std::make_shared<Obj>(9);
+  d.insert_or_assign(1, dead);
+  dead.reset();
+  auto fresh = std::make_shared<Obj>(10);
+  EXPECT_EQ(d.setdefault(1, fresh), fresh);  // a dead value counts as absent
+}

@@ -248,6 +248,7 @@ class finalize {
     requires std::is_convertible_v<U*, T*>
   finalize(const std::shared_ptr<U>& sp, G&& f, A&&... args) {
     if (!sp) throw type_error("cannot create weak reference to a null shared_ptr");
+    (void)detail::registry();  // created (and std::atexit registered) before anything can fail later
     T* p = sp.get();
     auto data = std::make_shared<typename node::payload>(
         typename node::payload{F(std::forward<G>(f)), std::tuple<Args...>(std::forward<A>(args)...)});

@@ -58,9 +58,6 @@ namespace weakref {
 
 template <class K, class V>
 class weak_key_dict {
-  static_assert(detail::weakly_referenceable<K>,
-                "cannot create weak reference to this key type: K must derive publicly from "
-                "weakref::enable_weakref<K> (Python: cannot create weak reference to 'X' object)");
   struct core;
   struct entry final : detail::table_entry {
     template <class W>
@@ -143,7 +140,12 @@ class weak_key_dict {
   };
   using const_iterator = iterator;
 
-  weak_key_dict() : core_(std::make_shared<core>()) {}
+  // (checked here, not in the class body, so that a weak_key_dict of T can be a member of T)
+  weak_key_dict() : core_(std::make_shared<core>()) {
+    static_assert(detail::weakly_referenceable<K>,
+                  "cannot create weak reference to this key type: K must derive publicly from "
+                  "weakref::enable_weakref<K> (Python: cannot create weak reference to 'X' object)");
+  }
   /// Copies the live entries.
   weak_key_dict(const weak_key_dict& o) : weak_key_dict() {
     for (auto&& [k, v] : o.items()) insert_or_assign(k, v);

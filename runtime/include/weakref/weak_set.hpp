@@ -57,9 +57,6 @@ namespace weakref {
 
 template <class T>
 class weak_set {
-  static_assert(detail::weakly_referenceable<T>,
-                "cannot create weak reference to this type: T must derive publicly from "
-                "weakref::enable_weakref<T> (Python: cannot create weak reference to 'X' object)");
   struct core;
   struct entry final : detail::table_entry {
     entry(detail::weak_block* b, T* p, std::size_t h, std::weak_ptr<core> o) noexcept
@@ -137,7 +134,12 @@ class weak_set {
   };
   using const_iterator = iterator;
 
-  weak_set() : core_(std::make_shared<core>()) {}
+  // (checked here, not in the class body, so that a weak_set of T can be a member of T)
+  weak_set() : core_(std::make_shared<core>()) {
+    static_assert(detail::weakly_referenceable<T>,
+                  "cannot create weak reference to this type: T must derive publicly from "
+                  "weakref::enable_weakref<T> (Python: cannot create weak reference to 'X' object)");
+  }
   weak_set(std::initializer_list<std::shared_ptr<T>> il) : weak_set() {
     for (const auto& sp : il) insert(sp);
   }

@@ -56,9 +56,6 @@ namespace weakref {
 
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class weak_value_dict {
-  static_assert(detail::weakly_referenceable<V>,
-                "cannot create weak reference to this value type: V must derive publicly from "
-                "weakref::enable_weakref<V> (Python: cannot create weak reference to 'X' object)");
   struct core;
   struct entry final : detail::table_entry {
     template <class KK>
@@ -140,7 +137,12 @@ class weak_value_dict {
   };
   using const_iterator = iterator;
 
-  weak_value_dict() : core_(std::make_shared<core>()) {}
+  // (checked here, not in the class body, so that a weak_value_dict of T can be a member of T)
+  weak_value_dict() : core_(std::make_shared<core>()) {
+    static_assert(detail::weakly_referenceable<V>,
+                  "cannot create weak reference to this value type: V must derive publicly from "
+                  "weakref::enable_weakref<V> (Python: cannot create weak reference to 'X' object)");
+  }
   /// Copies the live entries (V3).
   weak_value_dict(const weak_value_dict& o) : weak_value_dict() {
     for (auto& [k, v] : o.items()) insert_or_assign(k, v);
@@ -160,26 +162,8 @@ class weak_value_dict {
   /// d[k] = v. True if the key was new (or its old value dead).
   template <class KK>
   bool insert_or_assign(KK&& k, const std::shared_ptr<V>& v) {
-    if (!v) throw type_error("cannot create weak reference to a null shared_ptr");
-    if (!core_) core_ = std::make_shared<core>();
-    V* p = v.get();
-    auto* e = new entry(detail::access::block_for(p, v), p, core_, std::forward<KK>(k));
-    e->link();
-    detail::graveyard gy;
-    std::lock_guard<detail::mutex> g(core_->mu);
-    bool fresh = true;
-    try {
-      if (entry* old = core_->find(e->key)) {
-        fresh = !core::alive(old);  // a dead old value counts as absent
-        core_->remove(old, gy);
-      }
-      core_->index.emplace(&e->key, e);
-    } catch (...) {
-      gy.add(e);
-      throw;
-    }
-    core_->append(e);
-    return fresh;
+    std::shared_ptr<V> unused;
+    return put(std::forward<KK>(k), v, false, unused);
   }
 
   /// The value for `k`, or null if absent or dead. Never a dead object.
@@ -198,10 +182,11 @@ class weak_value_dict {
   }
   bool contains(const K& k) const { return static_cast<bool>(get(k)); }
 
-  /// Python's setdefault: the live value for `k`, or insert `v` and return it.
+  /// Python's setdefault, atomically: the live value for `k`, or insert `v`
+  /// and return it.
   std::shared_ptr<V> setdefault(const K& k, const std::shared_ptr<V>& v) {
-    if (auto cur = get(k)) return cur;
-    insert_or_assign(k, v);
+    std::shared_ptr<V> existing;
+    if (!put(k, v, true, existing)) return existing;
     return v;
   }
 
@@ -280,6 +265,42 @@ class weak_value_dict {
   iterator end() const noexcept { return iterator(); }
 
  private:
+  // Store v under k. With keep_live, a live existing value stays and is
+  // returned through `existing` (result false). Returns true if v was stored
+  // under a key that was absent or whose value was dead.
+  template <class KK>
+  bool put(KK&& k, const std::shared_ptr<V>& v, bool keep_live, std::shared_ptr<V>& existing) {
+    if (!v) throw type_error("cannot create weak reference to a null shared_ptr");
+    if (!core_) core_ = std::make_shared<core>();
+    V* p = v.get();
+    auto* e = new entry(detail::access::block_for(p, v), p, core_, std::forward<KK>(k));
+    e->link();
+    detail::graveyard gy;
+    std::shared_ptr<V> found;  // never released under the lock
+    std::lock_guard<detail::mutex> g(core_->mu);
+    bool fresh = true;
+    try {
+      if (entry* old = core_->find(e->key)) {
+        if (keep_live) {
+          found = detail::upgrade(old->blk, old->ptr);
+          if (found) {
+            gy.add(e);
+            existing = found;
+            return false;
+          }
+        }
+        fresh = !core::alive(old);  // a dead old value counts as absent
+        core_->remove(old, gy);
+      }
+      core_->index.emplace(&e->key, e);
+    } catch (...) {
+      gy.add(e);
+      throw;
+    }
+    core_->append(e);
+    return fresh;
+  }
+
   std::shared_ptr<core> core_;
 };
 
