@@ -207,6 +207,14 @@ bool isCompilerError(const ClangTidyError &E) {
          llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-");
 }
 
+/// "line L, column C: message" — a YAML error on one line.
+void appendOneLine(std::string &Out, const llvm::SMDiagnostic &D) {
+  if (!Out.empty())
+    Out += "; ";
+  Out += "line " + std::to_string(D.getLineNo()) + ", column " +
+         std::to_string(D.getColumnNo() + 1) + ": " + D.getMessage().str();
+}
+
 auto sortKey(const Finding &F) {
   return std::tie(F.Main.Span.Begin.File, F.Main.Span.Begin.Line,
                   F.Main.Span.Begin.Column, F.Check, F.Main.Text);
@@ -226,10 +234,7 @@ std::unique_ptr<Analyzer> Analyzer::create(AnalyzerConfig Config,
     llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfigurationWithDiags(
         llvm::MemoryBufferRef(*Result->Config.ConfigText,
                               Result->Config.ConfigSource),
-        [&](const llvm::SMDiagnostic &D) {
-          llvm::raw_string_ostream OS(Diags);
-          D.print(nullptr, OS, /*ShowColors=*/false);
-        });
+        [&](const llvm::SMDiagnostic &D) { appendOneLine(Diags, D); });
     if (!Parsed) {
       Error = "invalid configuration in " + Result->Config.ConfigSource +
               ": " + (Diags.empty() ? Parsed.getError().message() : Diags);
@@ -303,10 +308,8 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
           }
           std::string Diags;
           auto Parsed = parseConfigurationWithDiags(
-              (*Buffer)->getMemBufferRef(), [&](const llvm::SMDiagnostic &D) {
-                llvm::raw_string_ostream OS(Diags);
-                D.print(nullptr, OS, false);
-              });
+              (*Buffer)->getMemBufferRef(),
+              [&](const llvm::SMDiagnostic &D) { appendOneLine(Diags, D); });
           if (!Parsed) {
             Error = "invalid configuration in '" + std::string(Candidate) +
                     "': " + (Diags.empty() ? Parsed.getError().message() : Diags);
@@ -384,8 +387,12 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
 FileRun Analyzer::analyze(const std::string &File,
                           const tooling::CompilationDatabase &DB) const {
   ClangTidyContext Context(makeProvider());
+  // A physical file system with a working directory of its own: ClangTool
+  // switches to each command's directory, and the process-wide one would
+  // make that a chdir shared by every thread.
   auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-      llvm::vfs::getRealFileSystem());
+      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
+          llvm::vfs::createPhysicalFileSystem().release()));
   WeakcheckArgsDatabase Adjusted(DB, Config.ResourceDir);
   FileRun Run;
   Run.File = File;

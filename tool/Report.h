@@ -73,6 +73,18 @@ void renderText(const Report &R, llvm::raw_ostream &OS, bool UseColor);
 /// Renders \p R as the versioned JSON document of docs/json-output.md.
 void renderJson(const Report &R, llvm::raw_ostream &OS);
 
+struct SarifOptions {
+  /// Absolute directory that relative artifact URIs are based on
+  /// (%SRCROOT%); files outside it get absolute file URIs.
+  std::string SrcRoot;
+  /// Every check the tool knows, in the order of tool.driver.rules.
+  std::vector<std::string> RuleIds;
+};
+
+/// Renders \p R as one SARIF 2.1.0 document.
+void renderSarif(const Report &R, llvm::raw_ostream &OS,
+                 const SarifOptions &Options);
+
 } // namespace weakcheck
 
 #endif

@@ -21,7 +21,13 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include "clang-tidy/ClangTidy.h"
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <tuple>
 
 using namespace clang::tooling;
 using namespace llvm;
@@ -67,16 +73,28 @@ cl::opt<std::string> ConfigFile(
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the enabled checks and exit"),
                          cl::cat(Category));
-enum class OutputFormat { Text, Json };
+enum class OutputFormat { Text, Json, Sarif };
 cl::opt<OutputFormat> Format(
     "format", cl::desc("Output format"), cl::init(OutputFormat::Text),
     cl::values(clEnumValN(OutputFormat::Text, "text", "clang-style text"),
                clEnumValN(OutputFormat::Json, "json",
-                          "one JSON document (docs/json-output.md)")),
+                          "one JSON document (docs/json-output.md)"),
+               clEnumValN(OutputFormat::Sarif, "sarif",
+                          "SARIF 2.1.0, for code scanning (docs/ci.md)")),
     cl::cat(Category));
 cl::opt<std::string> OutputPath(
     "output", cl::value_desc("file"),
     cl::desc("Write the report to this file (written whole or not at all)"),
+    cl::cat(Category));
+cl::opt<unsigned> Jobs(
+    "j", cl::value_desc("N"),
+    cl::desc("Analyse N translation units in parallel (default: all cores)"),
+    cl::init(0), cl::Prefix, cl::cat(Category));
+cl::opt<bool> Fix("fix", cl::desc("Apply the fix-its of the findings"),
+                  cl::cat(Category));
+cl::opt<std::string> ExportFixes(
+    "export-fixes", cl::value_desc("yaml"),
+    cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
     cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Do not print the summary to stderr"),
                     cl::cat(Category));
@@ -156,6 +174,7 @@ std::unique_ptr<CompilationDatabase> loadDatabase(StringRef Path,
 /// renamed into place.
 class OutputSink {
 public:
+  explicit OutputSink(bool ToStdout = true) : ToStdout(ToStdout) {}
   bool open(const std::string &Path, std::string &Error) {
     this->Path = Path;
     if (Path.empty())
@@ -183,6 +202,8 @@ public:
   }
   bool write(StringRef Text, std::string &Error) {
     if (Path.empty()) {
+      if (!ToStdout)
+        return true;
       outs() << Text;
       outs().flush();
       return true;
@@ -214,9 +235,118 @@ public:
   ~OutputSink() { discard(); }
 
 private:
+  bool ToStdout;
   std::string Path;
   SmallString<256> TempPath;
 };
+
+/// Analyses every file, \p Jobs at a time; the result is in \p Files order
+/// whatever the scheduling. A one-line progress indicator goes to stderr
+/// when it is a terminal.
+std::vector<weakcheck::FileRun> analyzeAll(const weakcheck::Analyzer &A,
+                                           const CompilationDatabase &DB,
+                                           const std::vector<std::string> &Files) {
+  std::vector<weakcheck::FileRun> Runs(Files.size());
+  unsigned Threads = Jobs ? unsigned(Jobs) : std::thread::hardware_concurrency();
+  Threads = std::max(1u, std::min<unsigned>(Threads, Files.size()));
+  bool Progress = !Quiet && Files.size() > 1 && sys::Process::StandardErrIsDisplayed();
+  std::atomic<size_t> Next{0};
+  std::mutex ProgressMutex;
+  size_t Done = 0;
+  auto Worker = [&] {
+    for (size_t I; (I = Next++) < Files.size();) {
+      Runs[I] = A.analyze(Files[I], DB);
+      if (Progress) {
+        std::lock_guard<std::mutex> Lock(ProgressMutex);
+        ++Done;
+        errs() << "\r\x1b[K[" << Done << "/" << Files.size() << "] "
+               << sys::path::filename(Files[I]);
+        errs().flush();
+      }
+    }
+  };
+  std::vector<std::thread> Pool;
+  for (unsigned T = 1; T < Threads; ++T)
+    Pool.emplace_back(Worker);
+  Worker();
+  for (std::thread &T : Pool)
+    T.join();
+  if (Progress)
+    errs() << "\r\x1b[K";
+  return Runs;
+}
+
+/// The fix-its of every finding, once each, as clang-apply-replacements
+/// reads them.
+void exportFixes(const std::vector<weakcheck::FileRun> &Runs, raw_ostream &OS) {
+  std::vector<clang::tidy::ClangTidyError> Errors;
+  std::set<std::tuple<std::string, std::string, unsigned, std::string>> Seen;
+  for (const weakcheck::FileRun &Run : Runs)
+    for (const clang::tidy::ClangTidyError &E : Run.Errors) {
+      if (StringRef(E.DiagnosticName).starts_with("clang-diagnostic-"))
+        continue;
+      if (!Seen.insert({E.DiagnosticName, E.Message.FilePath, E.Message.FileOffset,
+                        E.Message.Message})
+               .second)
+        continue;
+      Errors.push_back(E);
+    }
+  clang::tidy::exportReplacements(Runs.empty() ? "" : Runs.front().File, Errors, OS);
+}
+
+/// Applies the findings' fix-its to the files, each file rewritten whole or
+/// not at all. Overlapping fix-its: the first (in file order) wins and the
+/// others are reported and skipped.
+bool applyFixes(const weakcheck::Report &R, unsigned &Applied, unsigned &Changed,
+                std::string &Error) {
+  std::map<std::string, std::vector<const weakcheck::FixReplacement *>> ByFile;
+  for (const weakcheck::Finding &F : R.Findings)
+    for (const weakcheck::FixReplacement &Fix : F.Fixes)
+      ByFile[Fix.Span.Begin.File].push_back(&Fix);
+  for (auto &[File, Fixes] : ByFile) {
+    llvm::sort(Fixes, [](const auto *A, const auto *B) {
+      return std::tie(A->Span.Begin.Offset, A->Length, A->Text) <
+             std::tie(B->Span.Begin.Offset, B->Length, B->Text);
+    });
+    auto Buffer = MemoryBuffer::getFile(File);
+    if (!Buffer) {
+      Error = "cannot read '" + File + "' to fix it: " + Buffer.getError().message();
+      return false;
+    }
+    std::string Text = (*Buffer)->getBuffer().str();
+    std::vector<const weakcheck::FixReplacement *> Kept;
+    for (const auto *Fix : Fixes) {
+      if (!Kept.empty()) {
+        const auto *Last = Kept.back();
+        if (Last->Span.Begin.Offset == Fix->Span.Begin.Offset &&
+            Last->Length == Fix->Length && Last->Text == Fix->Text)
+          continue; // the same fix from two translation units
+        if (Fix->Span.Begin.Offset < Last->Span.Begin.Offset + Last->Length) {
+          errs() << "weakcheck: warning: skipped a fix-it at " << File << ":"
+                 << Fix->Span.Begin.Line << ":" << Fix->Span.Begin.Column
+                 << " that overlaps another\n";
+          continue;
+        }
+      }
+      if (Fix->Span.Begin.Offset + Fix->Length > Text.size()) {
+        Error = "fix-it outside '" + File + "' (did it change during the run?)";
+        return false;
+      }
+      Kept.push_back(Fix);
+    }
+    for (auto It = Kept.rbegin(); It != Kept.rend(); ++It)
+      Text.replace((*It)->Span.Begin.Offset, (*It)->Length, (*It)->Text);
+    auto Perms = sys::fs::getPermissions(File);
+    OutputSink Sink(false);
+    if (!Sink.open(File, Error) || !Sink.write(Text, Error))
+      return false;
+    if (Perms)
+      sys::fs::setPermissions(File, *Perms);
+    Applied += Kept.size();
+    ++Changed;
+  }
+  return true;
+}
 
 void printVersion(raw_ostream &OS) {
   OS << "weakcheck version " << WEAKCHECK_VERSION << " (Clang "
@@ -293,6 +423,12 @@ int main(int argc, const char **argv) {
   OutputSink Output;
   if (!Output.open(OutputPath, Error))
     return fail(Error);
+  OutputSink FixesOutput(/*ToStdout=*/false);
+  if (!ExportFixes.empty() && !OutputPath.empty() &&
+      absolute(ExportFixes) == absolute(OutputPath))
+    return fail("--export-fixes and --output name the same file");
+  if (!FixesOutput.open(ExportFixes, Error))
+    return fail(Error);
 
   std::unique_ptr<CompilationDatabase> DB;
   if (FixedDB) {
@@ -338,20 +474,44 @@ int main(int argc, const char **argv) {
   if (!Analyzer->validate(Files, Error))
     return fail(Error);
 
-  std::vector<weakcheck::FileRun> Runs;
-  for (const std::string &File : Files)
-    Runs.push_back(Analyzer->analyze(File, *DB));
+  std::vector<weakcheck::FileRun> Runs = analyzeAll(*Analyzer, *DB, Files);
   weakcheck::Report Report = weakcheck::buildReport(Runs);
 
   std::string Rendered;
   raw_string_ostream RenderStream(Rendered);
-  if (Format == OutputFormat::Json)
+  if (Format == OutputFormat::Json) {
     weakcheck::renderJson(Report, RenderStream);
-  else
+  } else if (Format == OutputFormat::Sarif) {
+    weakcheck::SarifOptions Sarif;
+    SmallString<256> Cwd;
+    if (!sys::fs::current_path(Cwd))
+      Sarif.SrcRoot = std::string(Cwd);
+    Sarif.RuleIds = weakcheck::Analyzer::allChecks();
+    weakcheck::renderSarif(Report, RenderStream, Sarif);
+  } else {
     weakcheck::renderText(Report, RenderStream, false);
+  }
   RenderStream.flush();
   if (!Output.write(Rendered, Error))
     return fail(Error);
+
+  if (!ExportFixes.empty()) {
+    std::string Yaml;
+    raw_string_ostream YamlStream(Yaml);
+    exportFixes(Runs, YamlStream);
+    YamlStream.flush();
+    if (!FixesOutput.write(Yaml, Error))
+      return fail(Error);
+  }
+  if (Fix) {
+    unsigned Applied = 0, Changed = 0;
+    if (!applyFixes(Report, Applied, Changed, Error))
+      return fail(Error);
+    if (!Quiet)
+      errs() << "weakcheck: applied " << Applied
+             << (Applied == 1 ? " fix" : " fixes") << " in " << Changed
+             << (Changed == 1 ? " file" : " files") << "\n";
+  }
 
   unsigned Failed = Report.filesFailed();
   if (!Quiet) {
