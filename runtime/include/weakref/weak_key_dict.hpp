@@ -70,7 +70,6 @@ class weak_key_dict {
     const std::weak_ptr<core> owner;
     V value;  // guarded by the core's lock
   };
-  using pins = std::vector<std::shared_ptr<K>>;
   struct pin_t {
     std::shared_ptr<K> key;
     V* value = nullptr;
@@ -88,7 +87,8 @@ class weak_key_dict {
         retire(e, gy);
       }
     }
-    entry* find(const K* p, std::size_t h, pins& keep) const {
+    template <class Keep>
+    entry* find(const K* p, std::size_t h, Keep& keep) const {
       for (detail::table_entry* c = index.chain(h); c; c = c->hnext) {
         auto* e = static_cast<entry*>(c);
         if constexpr (detail::value_keyed<K>) {
@@ -173,7 +173,7 @@ class weak_key_dict {
     auto* e = new entry(detail::access::block_for(p, k), p, h, core_, std::forward<W>(v));
     e->link();
     detail::graveyard gy;  // also takes the replaced value, destroyed outside the lock
-    pins keep;
+    detail::pins_for<K> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
     try {
       if (entry* old = core_->find(p, h, keep)) {
@@ -195,11 +195,10 @@ class weak_key_dict {
   std::optional<V> get(const std::shared_ptr<K>& k) const {
     if (!k || !core_) return std::nullopt;
     const std::size_t h = detail::referent_hash<K>(*k);
-    pins keep;
-    std::optional<V> out;
+    detail::pins_for<K> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
-    if (entry* e = core_->find(k.get(), h, keep)) out.emplace(e->value);
-    return out;
+    if (entry* e = core_->find(k.get(), h, keep)) return std::optional<V>(e->value);
+    return std::nullopt;
   }
   /// Python's d.get(k, default).
   V get_or(const std::shared_ptr<K>& k, V dflt) const {
@@ -212,7 +211,7 @@ class weak_key_dict {
   V& at(const std::shared_ptr<K>& k) {
     if (k && core_) {
       const std::size_t h = detail::referent_hash<K>(*k);
-      pins keep;
+      detail::pins_for<K> keep;
       std::lock_guard<detail::mutex> g(core_->mu);
       if (entry* e = core_->find(k.get(), h, keep)) return e->value;
     }
@@ -222,7 +221,7 @@ class weak_key_dict {
   bool contains(const std::shared_ptr<K>& k) const {
     if (!k || !core_) return false;
     const std::size_t h = detail::referent_hash<K>(*k);
-    pins keep;
+    detail::pins_for<K> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
     return core_->find(k.get(), h, keep) != nullptr;
   }
@@ -231,7 +230,7 @@ class weak_key_dict {
     if (!k || !core_) return 0;
     const std::size_t h = detail::referent_hash<K>(*k);
     detail::graveyard gy;
-    pins keep;
+    detail::pins_for<K> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
     entry* e = core_->find(k.get(), h, keep);
     if (!e) return 0;
@@ -245,7 +244,7 @@ class weak_key_dict {
     if (!k || !core_) return std::nullopt;
     const std::size_t h = detail::referent_hash<K>(*k);
     detail::graveyard gy;
-    pins keep;
+    detail::pins_for<K> keep;
     std::optional<V> out;
     std::lock_guard<detail::mutex> g(core_->mu);
     entry* e = core_->find(k.get(), h, keep);

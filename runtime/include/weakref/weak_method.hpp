@@ -39,7 +39,7 @@ class weak_method {
  public:
   template <class U>
     requires std::is_convertible_v<U*, T*>
-  weak_method(const std::shared_ptr<U>& sp, M method) : ref_(sp), method_(method) {}
+  weak_method(const std::shared_ptr<U>& sp, M fn) : ref_(sp), method_(fn) {}
 
   std::shared_ptr<T> lock() const noexcept { return ref_.lock(); }
   bool expired() const noexcept { return ref_.expired(); }

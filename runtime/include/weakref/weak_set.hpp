@@ -67,7 +67,6 @@ class weak_set {
     T* const ptr;
     const std::weak_ptr<core> owner;
   };
-  using pins = std::vector<std::shared_ptr<T>>;
 
   struct core : detail::table_core {
     ~core() { destroy_all(); }
@@ -84,7 +83,8 @@ class weak_set {
     }
     /// Under mu. Candidates locked for comparison go into `keep` (released
     /// by the caller after unlocking).
-    entry* find(const T* p, std::size_t h, pins& keep) const {
+    template <class Keep>
+    entry* find(const T* p, std::size_t h, Keep& keep) const {
       for (detail::table_entry* c = index.chain(h); c; c = c->hnext) {
         auto* e = static_cast<entry*>(c);
         if constexpr (detail::value_keyed<T>) {
@@ -172,7 +172,7 @@ class weak_set {
     auto* e = new entry(detail::access::block_for(p, sp), p, h, core_);
     e->link();
     detail::graveyard gy;
-    pins keep;
+    detail::pins_for<T> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
     try {
       if (core_->find(p, h, keep)) {
@@ -198,7 +198,7 @@ class weak_set {
     if (!sp || !core_) return 0;
     const std::size_t h = detail::referent_hash<T>(*sp);
     detail::graveyard gy;
-    pins keep;
+    detail::pins_for<T> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
     entry* e = core_->find(sp.get(), h, keep);
     if (!e) return 0;
@@ -210,7 +210,7 @@ class weak_set {
   bool contains(const std::shared_ptr<T>& sp) const {
     if (!sp || !core_) return false;
     const std::size_t h = detail::referent_hash<T>(*sp);
-    pins keep;
+    detail::pins_for<T> keep;
     std::lock_guard<detail::mutex> g(core_->mu);
     return core_->find(sp.get(), h, keep) != nullptr;
   }

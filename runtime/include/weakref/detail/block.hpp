@@ -36,6 +36,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "weakref/detail/mutex.hpp"
 
@@ -246,6 +247,15 @@ bool referent_equal(const T& a, const T& b) {
   if constexpr (std::equality_comparable<T>) return static_cast<bool>(a == b);
   else return std::addressof(a) == std::addressof(b);
 }
+
+/// Owners taken while comparing candidates under a container lock; released
+/// by the caller after unlocking. Identity-keyed lookups take none.
+struct no_pins {
+  template <class P>
+  void push_back(P&&) noexcept {}
+};
+template <class T>
+using pins_for = std::conditional_t<value_keyed<T>, std::vector<std::shared_ptr<T>>, no_pins>;
 
 /// Upgrade through a block: an owner sharing the referent's control block,
 /// pointing at `p`; null if the referent is dead.
