@@ -455,6 +455,63 @@ bool isKnownCheck(const std::string &Check) {
   return Listed.find("    " + Check + "\n") != std::string::npos;
 }
 
+// ---- many files ----------------------------------------------------------------
+
+/// A directory with \p N copies of the data files and a database listing them.
+void makeDatabase(const fs::path &Dir, int N) {
+  std::string Db = "[";
+  for (int I = 0; I < N; ++I) {
+    for (const char *Base : {"findings", "clean", "nolint"}) {
+      std::string Name = std::string(Base) + std::to_string(I) + ".cpp";
+      fs::copy(Data + "/" + Base + ".cpp", Dir / Name);
+      if (Db.size() > 1)
+        Db += ",";
+      Db += "{\"directory\": \"" + Dir.string() +
+            "\", \"command\": \"c++ -std=c++17 -c " + Name + "\", \"file\": \"" +
+            Name + "\"}";
+    }
+  }
+  writeFile(Dir / "compile_commands.json", Db + "]");
+}
+
+TEST(Cli, ParallelRunIsDeterministicAndEqualsSerialRun) {
+  TempDir Dir;
+  makeDatabase(Dir.Path, 4);
+  Result Serial = weakcheck({"-p", Dir.Path.string(), "-j", "1", "--format=json"});
+  Result Parallel = weakcheck({"-p", Dir.Path.string(), "-j4", "--format=json"});
+  Result Text1 = weakcheck({"-p", Dir.Path.string(), "-j=1"});
+  Result Text4 = weakcheck({"-p", Dir.Path.string(), "-j=4"});
+  EXPECT_EQ(Serial.Status, 1) << describe(Serial);
+  EXPECT_EQ(Parallel.Status, 1) << describe(Parallel);
+  EXPECT_EQ(Serial.Out, Parallel.Out);
+  EXPECT_EQ(Text1.Out, Text4.Out);
+  nlohmann::json J = nlohmann::json::parse(Parallel.Out);
+  EXPECT_EQ(J["summary"]["filesAnalyzed"], 12);
+  ASSERT_EQ(J["diagnostics"].size(), 4u);
+  // Sorted by file.
+  for (size_t I = 1; I < J["diagnostics"].size(); ++I)
+    EXPECT_LT(J["diagnostics"][I - 1]["location"]["file"].get<std::string>(),
+              J["diagnostics"][I]["location"]["file"].get<std::string>());
+}
+
+TEST(Cli, NoProgressLineWhenStderrIsNotATerminal) {
+  TempDir Dir;
+  makeDatabase(Dir.Path, 2);
+  Result R = weakcheck({"-p", Dir.Path.string(), "-j2"});
+  EXPECT_EQ(R.Err.find('\r'), std::string::npos) << describe(R);
+  EXPECT_EQ(R.Err.find("[1/6]"), std::string::npos) << describe(R);
+}
+
+TEST(Cli, ProgressLineOnATerminal) {
+  TempDir Dir;
+  makeDatabase(Dir.Path, 2);
+  // script(1) gives weakcheck a pseudo-terminal for stdout and stderr.
+  Result R = run("/usr/bin/script",
+                 {"-qec", Weakcheck + " -p " + Dir.Path.string() + " -j2", "/dev/null"});
+  EXPECT_NE(R.Out.find("[6/6]"), std::string::npos) << describe(R);
+  EXPECT_NE(R.Out.find("\r"), std::string::npos) << describe(R);
+}
+
 // ---- the bundled examples ---------------------------------------------------------
 
 // Every "BUG (weakref-<check>)" comment in examples/ is followed within a few
@@ -505,12 +562,28 @@ TEST(Examples, FindsEveryMarkedBugAndNothingElse) {
 // ---- the clang-tidy plugin -------------------------------------------------------
 
 TEST(Plugin, ClangTidyWithPluginReportsWhatWeakcheckReports) {
-  Result Tidy = run(ClangTidy, {"--load=" + Plugin, "--checks=-*,weakref-*",
-                                "findings.cpp", "--"});
-  Result Ours = weakcheck({"findings.cpp", "--"});
-  std::set<std::string> TidyLines = warningLines(Tidy.Out);
-  EXPECT_FALSE(TidyLines.empty()) << describe(Tidy);
-  EXPECT_EQ(TidyLines, warningLines(Ours.Out)) << describe(Tidy) << describe(Ours);
+  // The same inputs through both front ends: the data files and every
+  // example source.
+  std::vector<std::vector<std::string>> Inputs = {
+      {"findings.cpp", "--"},
+      {"clean.cpp", "--"},
+      {"nolint.cpp", "--"},
+      {"--header-filter=in_header", "includes_header.cpp", "--"}};
+  const fs::path Src = fs::path(WEAKCHECK_EXAMPLES_DIR) / "src";
+  for (const auto &Entry : fs::directory_iterator(Src))
+    if (Entry.path().extension() == ".cpp")
+      Inputs.push_back({Entry.path().string(), "--", "-std=c++20", "-I" + Src.string()});
+  unsigned WithFindings = 0;
+  for (const std::vector<std::string> &Args : Inputs) {
+    std::vector<std::string> TidyArgs = {"--load=" + Plugin, "--checks=-*,weakref-*"};
+    TidyArgs.insert(TidyArgs.end(), Args.begin(), Args.end());
+    Result Tidy = run(ClangTidy, TidyArgs);
+    Result Ours = weakcheck(Args);
+    std::set<std::string> TidyLines = warningLines(Tidy.Out);
+    WithFindings += !TidyLines.empty();
+    EXPECT_EQ(TidyLines, warningLines(Ours.Out)) << describe(Tidy) << describe(Ours);
+  }
+  EXPECT_GE(WithFindings, 4u);
 }
 
 TEST(Plugin, ClangTidyListsTheChecks) {
