@@ -109,5 +109,26 @@ class Reports(unittest.TestCase):
         self.assertEqual(r0["partialFingerprints"], r1["partialFingerprints"])
 
 
+class EditorDocs(unittest.TestCase):
+    def test_vscode_problem_matcher_matches_text_output(self):
+        import re
+        doc = (pathlib.Path(DOCS).parent / "editors.md").read_text()
+        block = doc.split("`.vscode/tasks.json`:")[1].split("```json")[1].split("```")[0]
+        pattern = json.loads(block)["tasks"][0]["problemMatcher"]["pattern"]
+        regexp = re.compile(pattern["regexp"])
+        proc = subprocess.run([WEAKCHECK, "--quiet", "findings.cpp", "syntax_error.cpp", "--"],
+                              cwd=DATA, capture_output=True, text=True)
+        matches = [m for m in map(regexp.match, proc.stdout.splitlines()) if m]
+        kinds = [(m.group(pattern["severity"]), m.group(pattern["code"])) for m in matches]
+        self.assertIn(("warning", "weakref-dead-on-arrival"), kinds)
+        self.assertIn(("note", None), kinds)
+        self.assertIn(("error", "clang-diagnostic-error"), kinds)
+        warning = next(m for m in matches if m.group(pattern["severity"]) == "warning")
+        self.assertEqual(warning.group(pattern["file"]), "findings.cpp")
+        self.assertEqual((warning.group(pattern["line"]), warning.group(pattern["column"])), ("4", "29"))
+        self.assertTrue(warning.group(pattern["message"]).startswith("weak reference 'w' is dead"))
+        self.assertFalse(warning.group(pattern["message"]).endswith("]"))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
