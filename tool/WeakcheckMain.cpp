@@ -74,14 +74,13 @@ cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the enabled checks and exit"),
                          cl::cat(Category));
 enum class OutputFormat { Text, Json, Sarif };
-cl::opt<OutputFormat> Format(
-    "format", cl::desc("Output format"), cl::init(OutputFormat::Text),
-    cl::values(clEnumValN(OutputFormat::Text, "text", "clang-style text"),
-               clEnumValN(OutputFormat::Json, "json",
-                          "one JSON document (docs/json-output.md)"),
-               clEnumValN(OutputFormat::Sarif, "sarif",
-                          "SARIF 2.1.0, for code scanning (docs/ci.md)")),
-    cl::cat(Category));
+// A string, not an enum option: LLVM prints enum errors itself, over our
+// one-line message.
+cl::opt<std::string> FormatName(
+    "format", cl::value_desc("text|json|sarif"),
+    cl::desc("Output format: clang-style text (default), one JSON document\n"
+             "(docs/json-output.md) or SARIF 2.1.0 (docs/ci.md)"),
+    cl::init("text"), cl::cat(Category));
 cl::opt<std::string> OutputPath(
     "output", cl::value_desc("file"),
     cl::desc("Write the report to this file (written whole or not at all)"),
@@ -363,8 +362,18 @@ int main(int argc, const char **argv) {
   std::string FixedError;
   std::unique_ptr<FixedCompilationDatabase> FixedDB =
       FixedCompilationDatabase::loadFromCommandLine(Argc, argv, FixedError);
-  if (!FixedError.empty())
-    return fail("invalid compiler arguments after '--': " + FixedError);
+  if (!FixedError.empty()) {
+    // The driver's messages, one line: "error: unknown argument: '-x'\n".
+    SmallVector<StringRef> Lines;
+    StringRef(FixedError).split(Lines, '\n', -1, false);
+    std::string Joined;
+    for (StringRef Line : Lines) {
+      Line = Line.trim();
+      Line.consume_front("error: ");
+      Joined += (Joined.empty() ? "" : "; ") + Line.str();
+    }
+    return fail("invalid compiler arguments after '--': " + Joined);
+  }
 
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter(printVersion);
@@ -376,10 +385,24 @@ int main(int argc, const char **argv) {
           "  weakcheck [options] <file>... [-- <compiler args>]\n"
           "  weakcheck -p <build-dir> [<file>...]\n",
           &ParseErrorStream)) {
-    errs() << ParseErrorStream.str();
-    errs() << "weakcheck: error: invalid command line; see --help\n";
-    return ExitToolError;
+    // LLVM's parser explains over several lines; one is enough here.
+    StringRef First = StringRef(ParseErrorStream.str()).split('\n').first;
+    if (First.empty()) // LLVM already printed the error itself.
+      return ExitToolError;
+    First.consume_front(sys::path::filename(argv[0]));
+    First.consume_front(": ");
+    return fail(First.rtrim() + " (see --help)");
   }
+
+  OutputFormat Format;
+  if (FormatName == "text")
+    Format = OutputFormat::Text;
+  else if (FormatName == "json")
+    Format = OutputFormat::Json;
+  else if (FormatName == "sarif")
+    Format = OutputFormat::Sarif;
+  else
+    return fail("unknown --format '" + FormatName + "'; use text, json or sarif");
 
   weakcheck::AnalyzerConfig AConfig;
   if (Checks.getNumOccurrences())

@@ -311,10 +311,13 @@ TEST(Cli, SharedClangTidyOptionsOfOtherChecksAreAccepted) {
 
 // ---- bad input: a clear message and exit status 2 ----------------------------
 
+/// Exit status 2 and one line on stderr that says what is wrong.
 void expectToolError(const Result &R, const std::string &Fragment) {
   EXPECT_EQ(R.Status, 2) << describe(R);
   EXPECT_NE(R.Err.find(Fragment), std::string::npos)
       << "stderr lacks \"" << Fragment << "\"\n" << describe(R);
+  EXPECT_EQ(R.Err.rfind("weakcheck: error: ", 0), 0u) << describe(R);
+  EXPECT_EQ(std::count(R.Err.begin(), R.Err.end(), '\n'), 1) << describe(R);
 }
 
 TEST(CliBadInput, MissingSourceFile) {
@@ -394,6 +397,18 @@ TEST(CliBadInput, MalformedCompilationDatabase) {
   writeFile(Dir.Path / "compile_commands.json", "[{\"directory\": ");
   expectToolError(weakcheck({"-p", Dir.Path.string(), Data + "/findings.cpp"}),
                   "cannot load compilation database");
+}
+
+TEST(CliBadInput, OutputPathThatIsADirectory) {
+  TempDir Dir;
+  Result R = weakcheck({"--format=sarif", "--output=" + Dir.Path.string(), "findings.cpp", "--"});
+  expectToolError(R, "is a directory");
+  EXPECT_EQ(std::distance(fs::directory_iterator(Dir.Path), fs::directory_iterator()), 0);
+}
+
+TEST(CliBadInput, ConfigAndConfigFileTogether) {
+  expectToolError(weakcheck({"--config={}", "--config-file=x.yaml", "findings.cpp", "--"}),
+                  "cannot be used together");
 }
 
 TEST(CliBadInput, OutputPathThatCannotBeWritten) {
