@@ -2,8 +2,16 @@
 
 #include "Analyzer.h"
 #include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/GlobList.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Core/Replacement.h"
+#include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -384,6 +392,83 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
   return true;
 }
 
+namespace {
+
+/// Restricts the AST traversal of every matcher to declarations outside
+/// system headers (unless SystemHeaders is set): findings there are never
+/// reported, and a translation unit is mostly its standard headers, so this
+/// is most of the matching time. Everything else is forwarded unchanged.
+class SkipSystemHeadersConsumer : public MultiplexConsumer {
+public:
+  explicit SkipSystemHeadersConsumer(std::unique_ptr<ASTConsumer> Inner)
+      : MultiplexConsumer(one(std::move(Inner))) {}
+  static std::vector<std::unique_ptr<ASTConsumer>>
+  one(std::unique_ptr<ASTConsumer> C) {
+    std::vector<std::unique_ptr<ASTConsumer>> V;
+    V.push_back(std::move(C));
+    return V;
+  }
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    const SourceManager &SM = Ctx.getSourceManager();
+    std::vector<Decl *> Scope;
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+      SourceLocation Loc = SM.getExpansionLoc(D->getLocation());
+      if (Loc.isInvalid() || !SM.isInSystemHeader(Loc))
+        Scope.push_back(D);
+    }
+    Ctx.setTraversalScope(Scope);
+    MultiplexConsumer::HandleTranslationUnit(Ctx);
+  }
+};
+
+/// clang-tidy's checks, NOLINT handling and options, run as a frontend
+/// action over one translation unit.
+class TidyActionFactory : public tooling::FrontendActionFactory {
+public:
+  TidyActionFactory(ClangTidyContext &Context,
+                    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
+                    bool SkipSystemHeaders)
+      : ConsumerFactory(Context, std::move(FS)),
+        SkipSystemHeaders(SkipSystemHeaders) {}
+
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<Action>(*this);
+  }
+
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *DiagConsumer) override {
+    // As clang-tidy does: code can tell it is being analysed.
+    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    return FrontendActionFactory::runInvocation(
+        std::move(Invocation), Files, std::move(PCHContainerOps),
+        DiagConsumer);
+  }
+
+private:
+  class Action : public ASTFrontendAction {
+  public:
+    explicit Action(TidyActionFactory &Owner) : Owner(Owner) {}
+    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                   StringRef File) override {
+      std::unique_ptr<ASTConsumer> Consumer =
+          Owner.ConsumerFactory.createASTConsumer(CI, File);
+      if (!Owner.SkipSystemHeaders || !Consumer)
+        return Consumer;
+      return std::make_unique<SkipSystemHeadersConsumer>(std::move(Consumer));
+    }
+
+  private:
+    TidyActionFactory &Owner;
+  };
+
+  ClangTidyASTConsumerFactory ConsumerFactory;
+  bool SkipSystemHeaders;
+};
+
+} // namespace
+
 FileRun Analyzer::analyze(const std::string &File,
                           const tooling::CompilationDatabase &DB) const {
   ClangTidyContext Context(makeProvider());
@@ -394,10 +479,45 @@ FileRun Analyzer::analyze(const std::string &File,
       llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
           llvm::vfs::createPhysicalFileSystem().release()));
   WeakcheckArgsDatabase Adjusted(DB, Config.ResourceDir);
+  tooling::ClangTool Tool(Adjusted, {File},
+                          std::make_shared<PCHContainerOperations>(), FS);
+  // ExtraArgs / ExtraArgsBefore from the configuration, as in clang-tidy.
+  Tool.appendArgumentsAdjuster(
+      [&Context](const tooling::CommandLineArguments &Args,
+                 llvm::StringRef Filename) {
+        ClangTidyOptions Opts = Context.getOptionsForFile(Filename);
+        tooling::CommandLineArguments Adjusted = Args;
+        if (Opts.ExtraArgsBefore) {
+          auto At = Adjusted.begin();
+          if (At != Adjusted.end() && !llvm::StringRef(*At).starts_with("-"))
+            ++At; // after the compiler's name
+          Adjusted.insert(At, Opts.ExtraArgsBefore->begin(),
+                          Opts.ExtraArgsBefore->end());
+        }
+        if (Opts.ExtraArgs)
+          Adjusted.insert(Adjusted.end(), Opts.ExtraArgs->begin(),
+                          Opts.ExtraArgs->end());
+        return Adjusted;
+      });
+  Tool.appendArgumentsAdjuster(tooling::getStripPluginsAdjuster());
+  Context.setEnableProfiling(Config.EnableCheckProfile);
+
+  ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr,
+                                           /*RemoveIncompatibleErrors=*/true,
+                                           /*GetFixesFromNotes=*/false);
+  DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
+                       &DiagConsumer, /*ShouldOwnClient=*/false);
+  Context.setDiagnosticsEngine(&DE);
+  Tool.setDiagnosticConsumer(&DiagConsumer);
+
+  bool SkipSystemHeaders =
+      !Context.getOptionsForFile(File).SystemHeaders.value_or(false);
+  TidyActionFactory Factory(Context, FS, SkipSystemHeaders);
+  Tool.run(&Factory);
+
   FileRun Run;
   Run.File = File;
-  Run.Errors = runClangTidy(Context, Adjusted, {File}, FS,
-                            /*ApplyAnyFix=*/false);
+  Run.Errors = DiagConsumer.take();
   return Run;
 }
 

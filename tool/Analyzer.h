@@ -30,6 +30,7 @@ struct AnalyzerConfig {
   std::optional<std::string> ConfigText;       ///< --config or --config-file
   std::string ConfigSource = "--config";       ///< names ConfigText in errors
   std::string ResourceDir; ///< Clang's resource dir; empty: built-in default.
+  bool EnableCheckProfile = false; ///< per-check timings on stderr
 };
 
 /// The outcome of analysing one translation unit.

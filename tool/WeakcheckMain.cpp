@@ -95,6 +95,10 @@ cl::opt<std::string> ExportFixes(
     "export-fixes", cl::value_desc("yaml"),
     cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
     cl::cat(Category));
+cl::opt<bool> EnableCheckProfile(
+    "enable-check-profile",
+    cl::desc("Print the time each check takes, per translation unit, to stderr"),
+    cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Do not print the summary to stderr"),
                     cl::cat(Category));
 cl::opt<std::string> ResourceDir(
@@ -412,6 +416,7 @@ int main(int argc, const char **argv) {
   if (HeaderFilter.getNumOccurrences())
     AConfig.HeaderFilter = HeaderFilter;
   AConfig.ResourceDir = ResourceDir;
+  AConfig.EnableCheckProfile = EnableCheckProfile;
   if (Config.getNumOccurrences() && ConfigFile.getNumOccurrences())
     return fail("--config and --config-file cannot be used together");
   if (Config.getNumOccurrences()) {

@@ -205,6 +205,22 @@ TEST(Cli, HeaderFilterControlsFindingsInHeaders) {
       << describe(With);
 }
 
+TEST(Cli, SystemHeadersAreSkippedUnlessConfigured) {
+  TempDir Dir;
+  fs::create_directories(Dir.Path / "sys");
+  fs::copy(Data + "/in_header.h", Dir.Path / "sys/in_header.h");
+  writeFile(Dir.Path / "main.cpp", "#include <in_header.h>\n");
+  Result Skipped = weakcheck({"--header-filter=.*", "main.cpp", "--", "-isystem", "sys"},
+                             Dir.Path);
+  EXPECT_EQ(Skipped.Status, 0) << describe(Skipped);
+  Result Included = weakcheck({"--header-filter=.*", "--config={SystemHeaders: true}",
+                               "main.cpp", "--", "-isystem", "sys"},
+                              Dir.Path);
+  EXPECT_EQ(Included.Status, 1) << describe(Included);
+  EXPECT_NE(Included.Out.find("in_header.h:4:25: warning:"), std::string::npos)
+      << describe(Included);
+}
+
 TEST(Cli, HeaderIncludedTwiceReportsOnce) {
   TempDir Dir;
   fs::copy(Data + "/in_header.h", Dir.Path / "in_header.h");
