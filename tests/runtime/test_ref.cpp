@@ -303,36 +303,50 @@ TEST(Callbacks, CB7_CallbackMayCreateRefsDropObjectsAndUseContainers) {
   EXPECT_EQ(weakref::callback_count(keep_alive), static_cast<std::size_t>(n) + 1);
 }
 
+namespace {
+// Records the thread its destructor ran on: the thread that dropped the last
+// owner (the reader threads below sometimes are that thread).
+struct Tracked : weakref::enable_weakref<Tracked> {
+  explicit Tracked(std::thread::id* slot) : died_on(slot) {}
+  ~Tracked() { *died_on = std::this_thread::get_id(); }
+  std::thread::id* died_on;
+  int magic = 0x600D;
+};
+}  // namespace
+
 TEST(Callbacks, CB8_CallbacksRunOnDroppingThreadConcurrentDeathsAndLookups) {
-  constexpr int threads = 4, per_thread = 500;
-  weakref::weak_value_dict<int, Obj> dict;
+  constexpr int threads = 4, per_thread = 500, total = threads * per_thread;
+  weakref::weak_value_dict<int, Tracked> dict;
+  std::vector<std::thread::id> died_on(total);
+  std::vector<std::vector<ref<Tracked>>> keep(threads);  // refs outlive their referents (CB4)
   std::atomic<int> wrong_thread{0}, calls{0}, bad_lookups{0};
   std::atomic<bool> stop{false};
-  std::thread reader([&] {
+  auto reader = [&] {
     while (!stop.load())
-      for (int k = 0; k < threads * per_thread; k += 7)
+      for (int k = 0; k < total; k += 7)
         if (auto p = dict.get(k))
-          if (!p->alive()) ++bad_lookups;
-  });
+          if (p->magic != 0x600D) ++bad_lookups;  // and maybe we drop the last owner here
+  };
+  std::thread r1(reader), r2(reader);
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i) {
-        int key = t * per_thread + i;
-        auto o = std::make_shared<Obj>(key);
+        const int key = t * per_thread + i;
+        auto o = std::make_shared<Tracked>(&died_on[key]);
         dict.insert_or_assign(key, o);
-        const auto me = std::this_thread::get_id();
-        ref<Obj> r(o, [&, me](ref<Obj>&) {
+        keep[t].emplace_back(o, [&, key](ref<Tracked>& dead) {
           ++calls;
-          if (std::this_thread::get_id() != me) ++wrong_thread;
+          if (dead() || died_on[key] != std::this_thread::get_id()) ++wrong_thread;
         });
-        o.reset();  // last owner dropped on this thread
+        o.reset();
       }
     });
   for (auto& t : ts) t.join();
   stop = true;
-  reader.join();
-  EXPECT_EQ(calls.load(), threads * per_thread);
+  r1.join();
+  r2.join();
+  EXPECT_EQ(calls.load(), total);
   EXPECT_EQ(wrong_thread.load(), 0);
   EXPECT_EQ(bad_lookups.load(), 0);
   EXPECT_EQ(dict.size(), 0u);
