@@ -129,7 +129,7 @@ TEST(Finalize, F7_AtExitRunsLiveFinalizersNewestFirstThenNothing) {
   EXPECT_TRUE(std::regex_match(out, std::regex("main: start\n"
                                                "main: end\n"
                                                "fin: atexit-3\n"
-                                               "Exception ignored in: weakref finalizer <finalize to 'Box' at "
+                                               "Exception ignored in: weakref callback <finalize to 'Box' at "
                                                "0x[0-9a-f]+>: exit boom\n"
                                                "fin: atexit-1\n"
                                                "static: destroyed\n")))

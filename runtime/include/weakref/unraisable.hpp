@@ -8,6 +8,8 @@
 //
 // Default hook: writes exactly one line to stderr,
 //   Exception ignored in: weakref callback <ref to 'Foo' at 0x...>: what()
+//   Exception ignored in: weakref callback <finalize to 'Foo' at 0x...>: what()
+// (the address is the referent's; it is already destroyed).
 //
 // Thread-safety: set_unraisable_hook and the reporting path may be used from
 // any thread. A hook may run concurrently on several threads (one per dying
@@ -41,7 +43,7 @@ struct unraisable_info {
   std::exception_ptr exception;  ///< the exception that was caught
   std::string what;              ///< its what(), or "unknown exception"
   std::string err_msg;           ///< "Exception ignored in"
-  std::string object;            ///< e.g. "weakref callback <ref to 'Foo' at 0x...>"
+  std::string object;            ///< "weakref callback <ref to 'Foo' at 0x...>" or "<finalize to ...>"
 };
 
 using unraisable_hook = std::function<void(const unraisable_info&)>;
@@ -77,9 +79,7 @@ inline std::string describe(std::string_view kind, const std::type_info& type, c
   std::snprintf(buf, sizeof buf, "%p", address);
   std::string s;
   s.reserve(64);
-  s += "weakref ";
-  s += kind == "finalize" ? "finalizer" : "callback";
-  s += " <";
+  s += "weakref callback <";
   s += kind;
   s += " to '";
   s += demangle(type.name());
