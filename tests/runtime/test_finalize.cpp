@@ -150,3 +150,30 @@ TEST(Finalize, F8_FunctionOwningTheReferentNeverFires) {
   EXPECT_EQ(r(), nullptr);
   EXPECT_EQ(calls, 0);
 }
+
+TEST(Finalize, F5_TypeErasedFinalizerHandles) {
+  struct Resource : weakref::enable_weakref<Resource> {};
+  wt::Log log;
+  auto a = std::make_shared<Resource>(), b = std::make_shared<Resource>();
+  std::vector<weakref::finalizer> fins;
+  fins.push_back(finalize(a, [&] { log.add("a"); }));
+  fins.push_back(finalize(b, [&](int n) { log.add("b" + std::to_string(n)); }, 2));
+  weakref::finalizer empty;
+  EXPECT_FALSE(empty.alive());
+  EXPECT_FALSE(empty());
+  EXPECT_TRUE(fins[0].alive());
+  EXPECT_TRUE(fins[1]());  // explicit call
+  EXPECT_FALSE(fins[1]());
+  EXPECT_TRUE(fins[0].atexit());
+  fins[0].atexit(false);
+  EXPECT_FALSE(fins[0].atexit());
+  a.reset();
+  EXPECT_EQ(log.get(), (std::vector<std::string>{"b2", "a"}));
+  EXPECT_FALSE(fins[0].alive());
+  EXPECT_FALSE(fins[0].detach());
+  auto c = std::make_shared<Resource>();
+  weakref::finalizer fc = finalize(c, [&] { log.add("c"); });
+  EXPECT_TRUE(fc.detach());
+  c.reset();
+  EXPECT_EQ(log.get().size(), 2u);
+}

@@ -8,6 +8,7 @@
 //   fin();            // run now (at most once); later calls do nothing
 //   fin.detach();     // kill without running; true if it was alive
 //   fin.atexit(false);
+//   weakref::finalizer any = fin;   // type-erased handle (storable as a member)
 //
 // `finalize<T, F, Args...>` is deduced from the constructor arguments. The
 // function is called as f(args...) with the stored (decayed) copies; a
@@ -149,6 +150,22 @@ struct fin_node_base : cb_node {
 
   virtual void invoke_payload() = 0;
   virtual void drop_payload() noexcept = 0;
+
+  /// Explicit call through a type-erased handle: runs at most once, result
+  /// discarded, exceptions propagate. True if it ran.
+  bool call_erased() {
+    if (!claim()) return false;
+    struct self_release {
+      fin_node_base* n;
+      ~self_release() {
+        n->drop_payload();
+        n->release();
+      }
+    } guard{this};
+    if (registry().shutdown.load(std::memory_order_acquire)) return false;
+    invoke_payload();
+    return true;
+  }
 
   std::atomic<bool> alive{true};
   std::atomic<bool> at_exit{true};
@@ -313,7 +330,55 @@ class finalize {
   friend bool operator==(const finalize& a, const finalize& b) noexcept { return a.node_ == b.node_; }
 
  private:
+  friend class finalizer;
   node* node_;
+};
+
+/// A type-erased handle to any finalize<T, F, Args...>, for storing
+/// finalizers of different (or unnameable lambda) types, e.g. as a member:
+///
+///   class Resource : public weakref::enable_weakref<Resource> { ... };
+///   weakref::finalizer f = weakref::finalize(res, close_handle, fd);
+///
+/// Same semantics and thread-safety as finalize; operator() returns whether
+/// the function ran (its result is discarded). A default-constructed
+/// finalizer is empty: alive() is false and the other operations do nothing.
+class finalizer {
+ public:
+  finalizer() noexcept = default;
+  template <class T, class F, class... Args>
+  finalizer(const finalize<T, F, Args...>& f) noexcept : node_(f.node_) {  // NOLINT: implicit on purpose
+    node_->acquire();
+  }
+  finalizer(const finalizer& o) noexcept : node_(o.node_) {
+    if (node_) node_->acquire();
+  }
+  finalizer(finalizer&& o) noexcept : node_(std::exchange(o.node_, nullptr)) {}
+  finalizer& operator=(finalizer o) noexcept {
+    std::swap(node_, o.node_);
+    return *this;
+  }
+  ~finalizer() {
+    if (node_) node_->release();
+  }
+
+  bool operator()() { return node_ && node_->call_erased(); }
+  bool detach() noexcept {
+    if (!node_ || !node_->claim()) return false;
+    node_->drop_payload();
+    node_->release();
+    return true;
+  }
+  bool alive() const noexcept { return node_ && node_->alive.load(std::memory_order_acquire); }
+  bool atexit() const noexcept { return node_ && node_->at_exit.load(std::memory_order_acquire); }
+  void atexit(bool on) noexcept {
+    if (node_) node_->at_exit.store(on, std::memory_order_release);
+  }
+  explicit operator bool() const noexcept { return node_ != nullptr; }
+  friend bool operator==(const finalizer& a, const finalizer& b) noexcept { return a.node_ == b.node_; }
+
+ private:
+  detail::fin_node_base* node_ = nullptr;
 };
 
 template <class U, class G, class... A>
