@@ -32,6 +32,8 @@
 // the rest still run; after that pass nothing runs anymore (F7), not even
 // finalizers whose referent dies during static destruction.
 //
+// Iterator invalidation: not applicable.
+//
 // Exceptions: from operator() they propagate to the caller; at death or exit
 // they go to the unraisable hook.
 //

@@ -19,6 +19,8 @@
 // Callbacks: proxy<T>(sp, cb) registers `cb(ref<T>&)` exactly like ref<T>
 // (same order and guarantees); the proxy keeps that record alive.
 //
+// Iterator invalidation: not applicable.
+//
 // Thread-safety: as for ref<T>.
 // Exception guarantees: construction as for ref<T>; forwarded operations
 // throw reference_error when dead, else whatever the forwarded operation

@@ -33,6 +33,8 @@
 // the record the first time it is taken and kept after death; taking it for
 // the first time after death throws type_error. std::hash<ref<T>> uses it.
 //
+// Iterator invalidation: not applicable (a ref has no iterators).
+//
 // Thread-safety: like std::shared_ptr - const member functions of one ref,
 // and any member function of distinct refs (also to the same object), may be
 // called concurrently; assigning to one ref object while another thread uses

@@ -14,6 +14,7 @@
 // Callbacks: none (use ref<T> for a death callback).
 // Equality: as Python's WeakMethod: both alive - same object and same method;
 // otherwise same record only.
+// Iterator invalidation: not applicable.
 // Thread-safety: as ref<T>; the object is pinned for the duration of a call.
 // Exception guarantees: construction as ref<T>; operator() never throws on
 // a dead object; call() throws reference_error; both propagate what the

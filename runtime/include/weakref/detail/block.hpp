@@ -28,6 +28,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -123,6 +124,7 @@ struct cb_node : record {
   void link() noexcept {
     blk->acquire();
     std::lock_guard<mutex> g(blk->mu);
+    assert(!blk->dead && "a weak reference can only be made from a live strong owner");
     next = blk->head;
     if (next) next->prev = this;
     blk->head = this;
