@@ -4,7 +4,7 @@
 // Layout
 //   An object that derives from enable_weakref<T> holds an atomic pointer to
 //   a weak_block, created lazily (lock-free CAS) by the first weak reference.
-//   The block holds a std::weak_ptr<void> to the object (every upgrade goes
+//   The block holds a std::weak_ptr<const void> to the object (every upgrade goes
 //   through std::weak_ptr::lock, so it is atomic), the hash cache of the
 //   shared callback-less record, and an intrusive list (newest first) of
 //   callback nodes: refs with callbacks, finalizers, weak-container entries.
@@ -98,10 +98,10 @@ struct record {
 struct cb_node;
 
 struct weak_block final : record {
-  explicit weak_block(std::weak_ptr<void> w) noexcept : record(1, this), wp(std::move(w)) {}
+  explicit weak_block(std::weak_ptr<const void> w) noexcept : record(1, this), wp(std::move(w)) {}
   ~weak_block() override = default;
 
-  std::weak_ptr<void> wp;  // written once before the block is published
+  std::weak_ptr<const void> wp;  // written once before the block is published
   mutex mu;
   cb_node* head = nullptr;  // newest first; guarded by mu
   bool dead = false;        // guarded by mu
@@ -217,7 +217,7 @@ struct access {
   static weak_block* block_for(const weakref_base* base, const std::shared_ptr<U>& sp) {
     weak_block* b = base->block_.load(std::memory_order_acquire);
     if (b) return b;
-    auto* fresh = new weak_block(std::weak_ptr<void>(std::static_pointer_cast<void>(std::const_pointer_cast<std::remove_cv_t<U>>(sp))));
+    auto* fresh = new weak_block(std::weak_ptr<const void>(sp));  // one atomic increment
     if (base->block_.compare_exchange_strong(b, fresh, std::memory_order_acq_rel, std::memory_order_acquire))
       return fresh;
     delete fresh;
@@ -263,7 +263,7 @@ using pins_for = std::conditional_t<value_keyed<T>, std::vector<std::shared_ptr<
 /// pointing at `p`; null if the referent is dead.
 template <class T>
 std::shared_ptr<T> upgrade(const weak_block* b, T* p) noexcept {
-  std::shared_ptr<void> s = b->wp.lock();
+  std::shared_ptr<const void> s = b->wp.lock();
   if (!s) return {};
   return std::shared_ptr<T>(std::move(s), p);
 }
