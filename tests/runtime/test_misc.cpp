@@ -109,3 +109,19 @@ TEST(Proxy, P2_ProxyCallbackRunsLikeARefCallback) {
   EXPECT_EQ(seen, 1);
   EXPECT_THROW(p->get(), weakref::reference_error);
 }
+
+namespace {
+struct NeverEqual : weakref::enable_weakref<NeverEqual> {
+  bool operator==(const NeverEqual&) const { return false; }
+};
+}  // namespace
+
+TEST(Ref, R4_LiveReferentsAreComparedEvenForTheSameRecordAsInCPython) {
+  // CPython: class N: __eq__ = lambda s, o: False; r == r is False while n lives, True after.
+  auto n = std::make_shared<NeverEqual>();
+  ref<NeverEqual> r(n);
+  ref<NeverEqual> same = r;
+  EXPECT_FALSE(r == same);
+  n.reset();
+  EXPECT_TRUE(r == same);
+}

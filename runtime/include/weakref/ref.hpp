@@ -180,12 +180,13 @@ class ref {
   }
 
   /// R4.
+  /// (Like CPython, refs of one record to a live referent still compare the
+  /// referent with itself, so an operator== that is not reflexive shows.)
   friend bool operator==(const ref& a, const ref& b) {
-    if (a.rec_ == b.rec_) return true;
     std::shared_ptr<T> pa = a.lock();
     std::shared_ptr<T> pb = b.lock();
     if (pa && pb) return detail::referent_equal<T>(*pa, *pb);
-    return false;
+    return a.rec_ == b.rec_;
   }
   // R7: deliberately no operator< / operator<=>.
 
