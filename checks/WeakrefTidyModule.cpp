@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "DeadOnArrivalCheck.h"
+#include "FinalizerCapturesReferentCheck.h"
+#include "SelfCaptureCycleCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -16,6 +18,8 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     // BEGIN CHECK REGISTRATIONS (sorted)
     Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
+    Factories.registerCheck<FinalizerCapturesReferentCheck>("weakref-finalizer-captures-referent");
+    Factories.registerCheck<SelfCaptureCycleCheck>("weakref-self-capture-cycle");
     // END CHECK REGISTRATIONS
   }
 };

@@ -1,0 +1,39 @@
+//===-- SelfCaptureCycleCheck.h - weakref-self-capture-cycle ---*- C++ -*-===//
+
+#ifndef WEAKCHECK_CHECKS_SELFCAPTURECYCLECHECK_H
+#define WEAKCHECK_CHECKS_SELFCAPTURECYCLECHECK_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "utils/Ownership.h"
+#include <string>
+
+namespace clang::tidy::weakref {
+
+/// Finds callables that own a strong reference to an object and are stored
+/// inside that same object, a reference cycle that nothing in C++ collects.
+///
+/// For the user-facing documentation see docs/checks/self-capture-cycle.md.
+class SelfCaptureCycleCheck : public ClangTidyCheck {
+public:
+  SelfCaptureCycleCheck(StringRef Name, ClangTidyContext *Context);
+  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus11;
+  }
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  void registerMatchers(ast_matchers::MatchFinder *Finder) override;
+  void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  const std::string CallableStorage;
+  const std::string StoringMethods;
+  const std::string TransientSinks;
+  const std::string StrongOwners;
+  const std::string WeakReferences;
+  const std::string Binders;
+  const std::string PointerCasts;
+  const ownership::Ownership Model;
+};
+
+} // namespace clang::tidy::weakref
+
+#endif
