@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CapiClearWeakrefsCheck.h"
 #include "DeadOnArrivalCheck.h"
 #include "FinalizerCapturesReferentCheck.h"
 #include "SelfCaptureCycleCheck.h"
@@ -17,6 +18,7 @@ class WeakrefModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     // BEGIN CHECK REGISTRATIONS (sorted)
+    Factories.registerCheck<CapiClearWeakrefsCheck>("weakref-capi-clear-weakrefs");
     Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
     Factories.registerCheck<FinalizerCapturesReferentCheck>("weakref-finalizer-captures-referent");
     Factories.registerCheck<SelfCaptureCycleCheck>("weakref-self-capture-cycle");
