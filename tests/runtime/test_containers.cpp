@@ -405,3 +405,27 @@ TEST(WeakValueDict, V3_SetdefaultIsAtomicAndReturnsTheLiveValue) {
   auto fresh = std::make_shared<Obj>(10);
   EXPECT_EQ(d.setdefault(1, fresh), fresh);  // a dead value counts as absent
 }
+
+TEST(WeakSet, S1_CallbacksOfTheDyingElementNeverSeeItInContainers) {
+  // CPython 3.11: len(s) is still 1 inside such a callback; here it is 0.
+  auto o = std::make_shared<Obj>(1);
+  weak_set<Obj> s;
+  weak_key_dict<Obj, int> kd;
+  weak_value_dict<int, Obj> vd;
+  weakref::ref<Obj> older(o, [&](weakref::ref<Obj>&) { EXPECT_EQ(s.size(), 0u); });
+  s.insert(o);
+  kd.insert_or_assign(o, 1);
+  vd.insert_or_assign(1, o);
+  std::size_t sizes = 99;
+  int iterated = 0;
+  weakref::ref<Obj> newer(o, [&](weakref::ref<Obj>&) {
+    sizes = s.size() + kd.size() + vd.size();
+    for (const auto& x : s) iterated += x ? 1 : 0;
+    for (auto [k, v] : vd) iterated += v ? 1 : 0;
+  });
+  weakref::finalize fin(o, [&] { EXPECT_EQ(s.size() + kd.size() + vd.size(), 0u); });
+  o.reset();
+  EXPECT_EQ(sizes, 0u);
+  EXPECT_EQ(iterated, 0);
+  EXPECT_FALSE(fin.alive());
+}

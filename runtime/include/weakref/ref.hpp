@@ -16,8 +16,8 @@
 // Copies of a ref are handles to the same record. id() exposes the record.
 //
 // Callback order: when the referent dies, the callbacks of all refs that
-// still exist run exactly once each, newest first (finalizers and
-// weak-container entries are in the same order), on the thread that dropped
+// still exist run exactly once each, newest first (finalizers are in the
+// same order; weak-container removals run before all of them), on the thread that dropped
 // the last owner, after every ref to the object is already dead. The set is
 // fixed at death: destroying a ref inside another callback does not cancel
 // its callback. A ref destroyed before its referent dies never calls its

@@ -18,8 +18,8 @@
 // that owns its key keeps the key alive forever (a strong cycle; no
 // collector), as in Python.
 //
-// Callback order: the removal is one death callback on the key, ordered with
-// the key's other callbacks (newest first).
+// Callback order: the removal runs when the key dies, before any user
+// callback or finalizer of the key, so those never see the entry.
 //
 // Iterator invalidation (I1): none (see weak_set.hpp): an iterator pins its
 // key, removals are deferred while iterators exist, and reads or writes from

@@ -10,12 +10,13 @@
 //
 // Expiry (S1): an element disappears when its last std::shared_ptr owner
 // goes: contains(), pop(), iteration and the set algebra never show dead
-// elements. size() counts elements whose removal callback has not yet run;
-// it can only be too large while a death is in progress on another thread
-// (as CPython's len()).
+// elements. The removal runs first thing in the element's death, before any
+// user callback; only another thread looking at size() in the instant
+// between the last owner's release and that removal can count a dead element
+// (CPython's len() counts it during all of the callbacks).
 //
-// Callback order: each element's removal is one death callback on that
-// element, ordered with the element's other callbacks (newest first).
+// Callback order: an element's removal runs when it dies, before any user
+// callback or finalizer of that element, so those never see it here.
 //
 // Iterator invalidation (I1): none. Nothing - insert, erase, clear, deaths,
 // reads, other threads - invalidates an iterator. An iterator holds a strong

@@ -17,8 +17,8 @@
 // return strong owners, so what they return is never dead, also while values
 // die on other threads.
 //
-// Callback order: the removal is one death callback on the value, ordered
-// with the value's other callbacks (newest first).
+// Callback order: the removal runs when the value dies, before any user
+// callback or finalizer of the value, so those never see the entry.
 //
 // Iterator invalidation (I1): none (see weak_set.hpp); an iterator pins the
 // value it yields.

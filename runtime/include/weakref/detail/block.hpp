@@ -22,8 +22,10 @@
 //   count is already zero, so every ref already locks to null: CB3). Under
 //   the block's lock it marks the block dead, pins every node that still has
 //   a handle and detaches the list: the set of callbacks is now fixed (CB5).
-//   It then releases the lock and fires the pinned nodes, newest first, on
-//   the current thread (CB2, CB8). No lock is held while user code runs, so
+//   It then releases the lock and fires the pinned nodes on the current
+//   thread (CB8): first the weak-container removals (so no callback sees the
+//   dead element in a container), then the user callbacks and finalizers,
+//   newest first (CB2). No lock is held while user code runs, so
 //   callbacks may create refs, drop objects and use containers (CB7).
 #pragma once
 
@@ -118,6 +120,11 @@ struct cb_node : record {
   /// Called exactly once by the dispatcher with a pin held; never throws.
   virtual void fire() noexcept = 0;
 
+  /// Weak-container entries return true: their removal runs before any user
+  /// callback of the dying object, so that no callback sees the dead element
+  /// in a container (not even in size()).
+  virtual bool internal() const noexcept { return false; }
+
   /// Put this node at the head of its block's list (newest first). The caller
   /// holds a strong owner of the referent, so the block is not dead yet.
   /// Every node is linked right after construction; last_release relies on it.
@@ -172,11 +179,13 @@ inline void dispatch(weak_block* b) noexcept {
     }
     b->head = nullptr;
   }
+  for (cb_node* n = chain; n; n = n->fire_next)
+    if (n->internal()) n->fire();  // container removals first
   while (chain) {
     cb_node* n = chain;
     chain = n->fire_next;
     n->fire_next = nullptr;
-    n->fire();
+    if (!n->internal()) n->fire();  // user callbacks and finalizers, newest first
     n->release();
   }
 }

@@ -30,6 +30,7 @@ namespace weakref::detail {
 
 struct table_entry : cb_node {
   explicit table_entry(weak_block* b, std::size_t h) noexcept : cb_node(b, 1), hash(h) {}
+  bool internal() const noexcept override { return true; }
   table_entry* lprev = nullptr;  // insertion-ordered list; guarded by core mu
   table_entry* lnext = nullptr;
   table_entry* hnext = nullptr;  // chain of entries with the same hash; guarded by core mu
