@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CapiBorrowedGetobjectCheck.h"
 #include "CapiClearWeakrefsCheck.h"
 #include "DeadOnArrivalCheck.h"
 #include "FinalizerCapturesReferentCheck.h"
@@ -18,6 +19,7 @@ class WeakrefModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     // BEGIN CHECK REGISTRATIONS (sorted)
+    Factories.registerCheck<CapiBorrowedGetobjectCheck>("weakref-capi-borrowed-getobject");
     Factories.registerCheck<CapiClearWeakrefsCheck>("weakref-capi-clear-weakrefs");
     Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
     Factories.registerCheck<FinalizerCapturesReferentCheck>("weakref-finalizer-captures-referent");

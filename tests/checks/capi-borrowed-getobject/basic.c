@@ -1,0 +1,165 @@
+// weakref-capi-borrowed-getobject in C with the fake headers: positives
+// first, then the correct idioms that must stay silent.
+#include "fakepy/Python.h"
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *ref;
+  PyObject *cached;
+} Holder;
+
+static PyObject *global_target;
+
+// Positive: a call that can run Python code between the fetch and the use.
+static PyObject *stale_after_call(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref); // expected-note{{'obj' fetched here as a borrowed reference}}
+  PyObject *name = PyObject_GetAttrString(ref, "name"); // expected-note{{this call can run Python code while 'obj' is borrowed}}
+  return PyObject_CallMethod(obj, "rename", "O", name); // expected-warning{{borrowed reference 'obj' from 'PyWeakref_GetObject' is used after a call that can run Python code and destroy its referent; take a strong reference with Py_NewRef right after the fetch, or use PyWeakref_GetRef on Python 3.13 and later}}
+}
+
+// Positive: the first use is fine, the second comes after it ran Python
+// code; also through the 3.11 macro PyWeakref_GET_OBJECT.
+static void second_call(PyObject *ref) {
+  PyObject *obj = PyWeakref_GET_OBJECT(ref); // expected-note{{'obj' fetched here}}
+  PyObject_CallMethod(obj, "a", NULL); // expected-note{{this call can run Python code}}
+  PyObject_CallMethod(obj, "b", NULL); // expected-warning{{borrowed reference 'obj' from 'PyWeakref_GET_OBJECT' is used after a call}}
+}
+
+// Positive: Py_DECREF of another object runs its finalizer; a dereference.
+static long after_decref(PyObject *ref, PyObject *tmp) {
+  PyObject *obj;
+  obj = PyWeakref_GetObject(ref); // expected-note{{'obj' fetched here}}
+  Py_DECREF(tmp); // expected-note{{this call can run Python code}}
+  return obj->ob_refcnt; // expected-warning{{borrowed reference 'obj' from 'PyWeakref_GetObject' is used after a call}}
+}
+
+// Positive: a Py_INCREF that comes too late.
+static PyObject *late_incref(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref); // expected-note{{fetched here}}
+  PyObject *r = PyObject_Repr(ref); // expected-note{{this call can run Python code}}
+  Py_XDECREF(r);
+  Py_INCREF(obj); // expected-warning{{'obj' from 'PyWeakref_GetObject' is used after a call}}
+  return obj;
+}
+
+// Positive: on one path only.
+static void one_path(PyObject *ref, int verbose) {
+  PyObject *obj = PyWeakref_GetObject(ref); // expected-note{{fetched here}}
+  if (verbose)
+    PyErr_SetString(PyExc_ReferenceError, "x"); // expected-note{{this call can run Python code}}
+  PyList_Append(global_target, obj); // expected-warning{{'obj' from 'PyWeakref_GetObject' is used after a call}}
+}
+
+// Positive: returned or stored without a strong reference.
+static PyObject *returned_direct(Holder *self) {
+  return PyWeakref_GetObject(self->ref); // expected-warning{{borrowed reference from 'PyWeakref_GetObject' is returned without a strong reference; take a strong reference with Py_NewRef right after the fetch, or use PyWeakref_GetRef on Python 3.13 and later}}
+}
+static PyObject *returned_var(Holder *self) {
+  PyObject *obj = PyWeakref_GET_OBJECT(self->ref); // expected-note{{'obj' fetched here}}
+  if (obj == Py_None)
+    return NULL;
+  return obj; // expected-warning{{borrowed reference 'obj' from 'PyWeakref_GET_OBJECT' is returned without a strong reference}}
+}
+static void stored(Holder *self) {
+  self->cached = PyWeakref_GetObject(self->ref); // expected-warning{{borrowed reference from 'PyWeakref_GetObject' is stored without a strong reference}}
+  PyObject *obj = PyWeakref_GetObject(self->ref); // expected-note{{'obj' fetched here}}
+  global_target = obj; // expected-warning{{borrowed reference 'obj' from 'PyWeakref_GetObject' is stored without a strong reference}}
+}
+
+// Positive: a call through a function pointer (a slot) can run anything.
+static void through_slot(PyObject *ref, PyObject *other) {
+  PyObject *obj = PyWeakref_GetObject(ref); // expected-note{{fetched here}}
+  Py_TYPE(other)->tp_free(other); // expected-note{{this call can run Python code}}
+  PyObject_CallNoArgs(obj); // expected-warning{{'obj' from 'PyWeakref_GetObject' is used after}}
+}
+
+// Negative: a strong reference right after the fetch.
+static PyObject *incref_first(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  if (obj == Py_None)
+    Py_RETURN_NONE;
+  Py_INCREF(obj);
+  PyObject *name = PyObject_GetAttrString(ref, "name");
+  PyObject *r = PyObject_CallMethod(obj, "rename", "O", name);
+  Py_DECREF(obj);
+  return r;
+}
+static PyObject *newref(Holder *self) {
+  PyObject *obj = Py_NewRef(PyWeakref_GetObject(self->ref));
+  PyObject_CallMethod(obj, "a", NULL);
+  PyObject_CallMethod(obj, "b", NULL);
+  self->cached = Py_XNewRef(PyWeakref_GET_OBJECT(self->ref));
+  return obj;
+}
+static PyObject *newref_return(PyObject *ref) {
+  PyObject *obj = PyWeakref_GET_OBJECT(ref);
+  return Py_NewRef(obj);
+}
+
+// Negative: only safe calls (type checks, Py_IsNone, comparisons) in between.
+static long checks_only(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  if (Py_IsNone(obj) || obj == NULL)
+    return -1;
+  if (!PyLong_Check(obj) || Py_TYPE(obj) == &PyBaseObject_Type)
+    return -1;
+  if (PyErr_Occurred())
+    return -1;
+  return PyLong_AsLong(obj);
+}
+
+// Negative: an immediate use, with nothing in between.
+static PyObject *immediate(PyObject *ref) {
+  return PyObject_Repr(PyWeakref_GetObject(ref));
+}
+
+// Negative: an error path that calls and returns never reaches the use.
+static PyObject *error_path(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  if (obj == Py_None) {
+    PyErr_SetString(PyExc_ReferenceError, "dead");
+    return NULL;
+  }
+  return PyObject_Repr(obj);
+}
+
+// Negative: refetched after the call.
+static void refetch(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  PyObject_CallMethod(obj, "a", NULL);
+  obj = PyWeakref_GetObject(ref);
+  PyObject_CallMethod(obj, "b", NULL);
+}
+
+// Negative: in a loop, fetched afresh on each iteration.
+static void loop(PyObject **refs, int n) {
+  for (int i = 0; i < n; ++i) {
+    PyObject *obj = PyWeakref_GetObject(refs[i]);
+    PyObject_CallMethod(obj, "a", NULL);
+  }
+}
+
+// Negative: a helper in the translation unit that calls no Python API.
+static int is_dead(PyObject *o) { return o == Py_None; }
+static PyObject *helper(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  if (is_dead(obj))
+    return NULL;
+  return PyObject_Repr(obj);
+}
+
+// Positive: a helper in the translation unit that runs Python code.
+static void notify(PyObject *o) { PyObject_CallMethod(o, "notify", NULL); }
+static void via_helper(PyObject *ref, PyObject *listener) {
+  PyObject *obj = PyWeakref_GetObject(ref); // expected-note{{fetched here}}
+  notify(listener); // expected-note{{this call can run Python code}}
+  PyObject_Repr(obj); // expected-warning{{'obj' from 'PyWeakref_GetObject' is used after a call}}
+}
+
+// Negative: calls outside the Python API (assumed not to run Python code).
+int printf(const char *, ...);
+static void libc_between(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  printf("%p\n", (void *)obj);
+  PyObject_Repr(obj);
+}
