@@ -235,6 +235,47 @@ struct Finding {
 
 /// Runs the fetch's variable through the enclosing function's CFG: the
 /// first (in source order) stale use, return or store.
+bool refersTo(const Expr *E, const VarDecl *Var) {
+  const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts());
+  return Ref && Ref->getDecl() == Var;
+}
+
+/// `Py_None` is `(&_Py_NoneStruct)`; NULL is a null pointer constant.
+bool isNoneOrNull(const Expr *E, ASTContext &Ctx) {
+  if (E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+      Expr::NPCK_NotNull)
+    return true;
+  const auto *Addr = dyn_cast<UnaryOperator>(E->IgnoreParenCasts());
+  if (!Addr || Addr->getOpcode() != UO_AddrOf)
+    return false;
+  const auto *Ref = dyn_cast<DeclRefExpr>(Addr->getSubExpr()->IgnoreParens());
+  return Ref && Ref->getDecl()->getName() == "_Py_NoneStruct";
+}
+
+/// For a branch condition that compares \p Var with Py_None or NULL
+/// (`v == Py_None`, `Py_IsNone(v)`, `!v`, `v`), whether its true edge is the
+/// one where \p Var is None or NULL.
+std::optional<bool> noneTest(const Stmt *Cond, const VarDecl *Var,
+                             ASTContext &Ctx) {
+  const auto *E = dyn_cast_or_null<Expr>(Cond);
+  if (!E)
+    return std::nullopt;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Not = dyn_cast<UnaryOperator>(E);
+      Not && Not->getOpcode() == UO_LNot && refersTo(Not->getSubExpr(), Var))
+    return true;
+  if (const auto *Cmp = dyn_cast<BinaryOperator>(E);
+      Cmp && Cmp->isEqualityOp()) {
+    if ((refersTo(Cmp->getLHS(), Var) && isNoneOrNull(Cmp->getRHS(), Ctx)) ||
+        (refersTo(Cmp->getRHS(), Var) && isNoneOrNull(Cmp->getLHS(), Ctx)))
+      return Cmp->getOpcode() == BO_EQ;
+    return std::nullopt;
+  }
+  if (refersTo(E, Var))
+    return false;
+  return std::nullopt;
+}
+
 /// \p Start is the assignment `v = fetch`, or null when the fetch
 /// initialises \p Var in its declaration.
 std::optional<Finding> trackVariable(const FunctionDecl &Func,
@@ -314,13 +355,20 @@ std::optional<Finding> trackVariable(const FunctionDecl &Func,
           Call && S.K == State::Fresh && A.runsPython(*Call))
         S = State{State::Stale, Call};
     }
+    // On the edge where the variable is known to be Py_None (immortal) or
+    // NULL, it holds nothing that can die.
+    std::optional<bool> NoneOnTrue = noneTest(B->getLastCondition(), Var, Ctx);
+    unsigned Index = 0;
     for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
       const CFGBlock *Next = Succ.getReachableBlock();
+      const bool NoneEdge = NoneOnTrue && B->succ_size() == 2 &&
+                            (Index++ == 0) == *NoneOnTrue;
       if (!Next)
         continue;
-      auto [It, Inserted] = In.try_emplace(Next, S);
+      const State Out = NoneEdge ? State() : S;
+      auto [It, Inserted] = In.try_emplace(Next, Out);
       State Old = It->second;
-      It->second.join(S);
+      It->second.join(Out);
       if (Inserted || !(Old == It->second))
         Work.push_back(Next);
     }

@@ -163,3 +163,32 @@ static void libc_between(PyObject *ref) {
   printf("%p\n", (void *)obj);
   PyObject_Repr(obj);
 }
+
+// Negative: on the branch where the variable is Py_None (immortal) or NULL
+// nothing can die; the strong reference is taken on the other branch.
+static void none_branch(PyObject *ref, PyObject *callback) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  if (Py_IsNone(obj))
+    PyErr_SetString(PyExc_ReferenceError, "dead");
+  else
+    Py_INCREF(obj);
+  PyObject_CallNoArgs(callback);
+  PyObject_Repr(obj);
+}
+static void null_branch(PyObject *ref, PyObject *callback) {
+  PyObject *obj = PyWeakref_GET_OBJECT(ref);
+  if (obj != NULL && obj != Py_None)
+    Py_INCREF(obj);
+  else
+    PyErr_SetString(PyExc_ReferenceError, "dead");
+  PyObject_CallNoArgs(callback);
+  PyObject_Repr(obj);
+}
+
+// Positive: the None test does not protect the other branch.
+static void not_none_branch(PyObject *ref, PyObject *callback) {
+  PyObject *obj = PyWeakref_GetObject(ref); // expected-note{{fetched here}}
+  if (obj != Py_None)
+    PyObject_CallNoArgs(callback); // expected-note{{this call can run Python code}}
+  PyObject_Repr(obj); // expected-warning{{'obj' from 'PyWeakref_GetObject' is used after a call}}
+}
