@@ -457,7 +457,8 @@ void CapiBorrowedGetobjectCheck::registerMatchers(MatchFinder *Finder) {
   const auto Fetch = callExpr(callee(functionDecl(
       hasAnyName(utils::options::parseStringList(FetchFunctions)))));
   Finder->addMatcher(
-      callExpr(Fetch, callee(functionDecl().bind("fetcher")),
+      callExpr(Fetch, unless(isInTemplateInstantiation()),
+               callee(functionDecl().bind("fetcher")),
                misusesBorrowedResult(Config))
           .bind("fetch"),
       this);

@@ -327,6 +327,9 @@ private:
     const auto *Field = dyn_cast<FieldDecl>(Member->getMemberDecl());
     if (!Field)
       return false;
+    // Generic code tests the type: `if (Py_TYPE(self)->tp_weaklistoffset)`.
+    if (Field->getName() == "tp_weaklistoffset")
+      return true;
     if (WeakList)
       return Field->getCanonicalDecl() == WeakList->getCanonicalDecl();
     // Without an offsetof() to name it: the conventional names.

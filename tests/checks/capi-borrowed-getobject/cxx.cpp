@@ -35,3 +35,12 @@ PyObject *good(PyObject *ref) {
 }
 
 } // namespace
+
+// A template instantiated twice is reported once, at the template.
+template <class T> PyObject *in_template(PyObject *ref, T) {
+  return PyWeakref_GetObject(ref); // expected-warning{{borrowed reference from 'PyWeakref_GetObject' is returned without a strong reference}}
+}
+PyObject *instantiate(PyObject *ref) {
+  in_template(ref, 1);
+  return in_template(ref, 'c');
+}

@@ -168,3 +168,15 @@ static PyTypeObject ExternalType = {
     .tp_dealloc = external_dealloc,
     .tp_weaklistoffset = offsetof(Node, weakreflist),
 };
+
+// Negative: generic code that tests the type's offset instead of the field.
+static void generic_dealloc(PyObject *self) {
+  if (Py_TYPE(self)->tp_weaklistoffset != 0)
+    PyObject_ClearWeakRefs(self);
+  Py_TYPE(self)->tp_free(self);
+}
+static PyTypeObject GenericType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_dealloc = generic_dealloc,
+    .tp_weaklistoffset = offsetof(Node, weakreflist),
+};
