@@ -394,7 +394,7 @@ const FunctionDecl *enclosingFunction(const Stmt &S, ASTContext &Ctx) {
 /// that is used after a call that can run Python code. Binds "use" (the
 /// offending expression or statement), and "returned", "stored" or "call"
 /// (the intervening call), and "var" when the result is held in a local.
-AST_MATCHER_P(CallExpr, misusesBorrowedResult, std::shared_ptr<BorrowConfig>,
+AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<BorrowConfig>,
               Config) {
   ASTContext &Ctx = Finder->getASTContext();
   BorrowAnalysis A(*Config, Ctx);
@@ -424,6 +424,25 @@ AST_MATCHER_P(CallExpr, misusesBorrowedResult, std::shared_ptr<BorrowConfig>,
   else if (F->Call)
     Builder->setBinding("call", DynTypedNode::create(*F->Call));
   return true;
+}
+
+/// The whole expansion of a function-like macro named in \p Names that is
+/// an expression rather than a call: PyWeakref_GET_OBJECT before 3.11,
+/// `(Py_REFCNT(...) > 0 ? ((PyWeakReference *)(ref))->wr_object : Py_None)`.
+AST_MATCHER_P(Expr, isWholeExpansionOfMacroIn, std::shared_ptr<BorrowConfig>,
+              Config) {
+  if (isa<CallExpr>(Node) || isa<ImplicitCastExpr>(Node))
+    return false;
+  const SourceManager &SM = Finder->getASTContext().getSourceManager();
+  const LangOptions &LO = Finder->getASTContext().getLangOpts();
+  SourceLocation Begin = Node.getBeginLoc(), End = Node.getEndLoc();
+  if (!Begin.isMacroID() || SM.isMacroArgExpansion(Begin) ||
+      !Config->Fetch.contains(Lexer::getImmediateMacroName(Begin, SM, LO)))
+    return false;
+  SourceLocation MacroBegin, MacroEnd;
+  return Lexer::isAtStartOfMacroExpansion(Begin, SM, LO, &MacroBegin) &&
+         Lexer::isAtEndOfMacroExpansion(End, SM, LO, &MacroEnd) &&
+         SM.getExpansionLoc(Begin) == MacroBegin;
 }
 
 } // namespace
@@ -462,11 +481,26 @@ void CapiBorrowedGetobjectCheck::registerMatchers(MatchFinder *Finder) {
                misusesBorrowedResult(Config))
           .bind("fetch"),
       this);
+  // The same as a macro expression (CPython 3.10 and earlier).
+  Finder->addMatcher(expr(isWholeExpansionOfMacroIn(Config),
+                          unless(isInTemplateInstantiation()),
+                          misusesBorrowedResult(Config))
+                         .bind("fetch"),
+                     this);
 }
 
 void CapiBorrowedGetobjectCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Fetch = Result.Nodes.getNodeAs<CallExpr>("fetch");
-  const auto *Fetcher = Result.Nodes.getNodeAs<FunctionDecl>("fetcher");
+  const auto *Fetch = Result.Nodes.getNodeAs<Expr>("fetch");
+  const auto *FetchFunction = Result.Nodes.getNodeAs<FunctionDecl>("fetcher");
+  // A function, or the macro of CPython 3.10 and earlier.
+  const std::string Fetcher =
+      "'" +
+      (FetchFunction
+           ? FetchFunction->getName()
+           : Lexer::getImmediateMacroName(Fetch->getBeginLoc(),
+                                          *Result.SourceManager, getLangOpts()))
+          .str() +
+      "'";
   const auto *Use = Result.Nodes.getNodeAs<Stmt>("use");
   const auto *Var = Result.Nodes.getNodeAs<VarDecl>("var");
   const SourceManager &SM = *Result.SourceManager;

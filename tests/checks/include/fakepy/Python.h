@@ -140,11 +140,19 @@ typedef struct _PyWeakReference {
   PyObject_HEAD
   PyObject *wr_object;
 } PyWeakReference;
+#ifdef FAKEPY_310_MACROS
+// CPython 3.10 and earlier: an expression macro, no function call.
+#define PyWeakref_GET_OBJECT(ref)                                              \
+  ((((PyWeakReference *)(ref))->wr_object)->ob_refcnt > 0                      \
+       ? ((PyWeakReference *)(ref))->wr_object                                 \
+       : Py_None)
+#else
 static inline PyObject *PyWeakref_GET_OBJECT(PyObject *ref_obj) {
   PyObject *obj = ((PyWeakReference *)ref_obj)->wr_object;
   return obj->ob_refcnt > 0 ? obj : Py_None;
 }
 #define PyWeakref_GET_OBJECT(ref) PyWeakref_GET_OBJECT(_PyObject_CAST(ref))
+#endif
 
 PyObject *PyObject_CallMethod(PyObject *obj, const char *name, const char *format, ...);
 PyObject *PyObject_CallNoArgs(PyObject *callable);
