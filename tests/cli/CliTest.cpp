@@ -306,13 +306,17 @@ TEST(Cli, DiscoveredClangTidyFileConfiguresTheCheck) {
   writeFile(Dir.Path / ".clang-tidy", CustomFactoryConfig);
   Result R = weakcheck({"src/custom_factory.cpp", "--"}, Dir.Path);
   EXPECT_EQ(R.Status, 1) << describe(R);
-  // A nearer .clang-tidy can turn the check off; with nothing left to run,
-  // weakcheck says so instead of passing silently.
+  // A nearer .clang-tidy can turn the check off...
   writeFile(Dir.Path / "src/.clang-tidy",
             "InheritParentConfig: true\nChecks: 'weakref-*,-weakref-dead-on-arrival'\n");
-  Result Off = weakcheck({"src/custom_factory.cpp", "--"}, Dir.Path);
-  EXPECT_EQ(Off.Status, 2) << describe(Off);
-  EXPECT_NE(Off.Err.find("no weakref check is enabled"), std::string::npos) << describe(Off);
+  Result Off = weakcheck({"--list-checks", "src/custom_factory.cpp"}, Dir.Path);
+  EXPECT_EQ(Off.Out.find("weakref-dead-on-arrival"), std::string::npos) << describe(Off);
+  // ...and with nothing left to run, weakcheck says so instead of passing
+  // silently.
+  writeFile(Dir.Path / "src/.clang-tidy", "InheritParentConfig: true\nChecks: '-weakref-*'\n");
+  Result None = weakcheck({"src/custom_factory.cpp", "--"}, Dir.Path);
+  EXPECT_EQ(None.Status, 2) << describe(None);
+  EXPECT_NE(None.Err.find("no weakref check is enabled"), std::string::npos) << describe(None);
 }
 
 TEST(Cli, SharedClangTidyOptionsOfOtherChecksAreAccepted) {
