@@ -180,3 +180,18 @@ static PyTypeObject GenericType = {
     .tp_dealloc = generic_dealloc,
     .tp_weaklistoffset = offsetof(Node, weakreflist),
 };
+
+// One dealloc shared by two types: reported once, with the first type's note.
+static void shared_dealloc(PyObject *self) {
+  PyObject_Free(self); // expected-warning{{'shared_dealloc' releases}}
+}
+static PyTypeObject SharedAType = { // expected-note{{'SharedAType' supports weak references}}
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_dealloc = shared_dealloc,
+    .tp_weaklistoffset = offsetof(Node, weakreflist),
+};
+static PyTypeObject SharedBType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_dealloc = shared_dealloc,
+    .tp_weaklistoffset = offsetof(Node, weakreflist),
+};
