@@ -490,6 +490,73 @@ bool isKnownCheck(const std::string &Check) {
   return Listed.find("    " + Check + "\n") != std::string::npos;
 }
 
+// ---- fixes ------------------------------------------------------------------------
+
+// weakref-self-capture-cycle offers a fix-it (capture weak_from_this()
+// instead of shared_from_this()); fixable.cpp has one such finding.
+const char *FixCheck = "--checks=-*,weakref-self-capture-cycle";
+
+TEST(Fixes, FixAppliesTheFixItInPlace) {
+  TempDir Dir;
+  fs::copy(Data + "/fixable.cpp", Dir.Path / "fixable.cpp");
+  fs::permissions(Dir.Path / "fixable.cpp", fs::perms::owner_read | fs::perms::owner_write |
+                                                 fs::perms::group_read);
+  Result R = weakcheck({FixCheck, "--fix", "fixable.cpp", "--", "-std=c++20"}, Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_NE(R.Err.find("applied 1 fix in 1 file"), std::string::npos) << describe(R);
+  std::string Fixed = readFile(Dir.Path / "fixable.cpp");
+  EXPECT_NE(Fixed.find("[self = weak_from_this()]"), std::string::npos) << Fixed;
+  EXPECT_EQ(Fixed.find("= shared_from_this()"), std::string::npos) << Fixed;
+  // The file keeps its permissions, and the fixed code is clean.
+  EXPECT_EQ(fs::status(Dir.Path / "fixable.cpp").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  Result Again = weakcheck({FixCheck, "fixable.cpp", "--", "-std=c++20"}, Dir.Path);
+  EXPECT_EQ(Again.Status, 0) << describe(Again);
+}
+
+TEST(Fixes, ExportedFixesApplyWithClangApplyReplacements) {
+  TempDir Dir;
+  fs::copy(Data + "/fixable.cpp", Dir.Path / "fixable.cpp");
+  fs::create_directories(Dir.Path / "fixes");
+  Result R = weakcheck({FixCheck, "--export-fixes=fixes/weakcheck.yaml", "fixable.cpp", "--",
+                        "-std=c++20"},
+                       Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  // Exporting does not touch the source.
+  EXPECT_EQ(readFile(Dir.Path / "fixable.cpp"), readFile(Data + "/fixable.cpp"));
+  std::string Yaml = readFile(Dir.Path / "fixes/weakcheck.yaml");
+  EXPECT_NE(Yaml.find("DiagnosticName:  weakref-self-capture-cycle"), std::string::npos) << Yaml;
+  EXPECT_NE(Yaml.find("ReplacementText: weak_from_this"), std::string::npos) << Yaml;
+  Result Apply = run(WEAKCHECK_CLANG_APPLY_REPLACEMENTS, {(Dir.Path / "fixes").string()}, Dir.Path);
+  EXPECT_EQ(Apply.Status, 0) << describe(Apply);
+  EXPECT_NE(readFile(Dir.Path / "fixable.cpp").find("[self = weak_from_this()]"),
+            std::string::npos);
+}
+
+TEST(Fixes, JsonAndSarifCarryTheFixIt) {
+  Result J = weakcheck({FixCheck, "--format=json", "fixable.cpp", "--", "-std=c++20"});
+  nlohmann::json Doc = nlohmann::json::parse(J.Out);
+  ASSERT_EQ(Doc["diagnostics"].size(), 1u) << describe(J);
+  const auto &Fix = Doc["diagnostics"][0]["fixes"];
+  ASSERT_EQ(Fix.size(), 1u);
+  EXPECT_EQ(Fix[0]["replacement"], "weak_from_this");
+  EXPECT_EQ(Fix[0]["line"], 6);
+  EXPECT_EQ(Fix[0]["column"], 24);
+  EXPECT_EQ(Fix[0]["length"], 16);
+  Result S = weakcheck({FixCheck, "--format=sarif", "fixable.cpp", "--", "-std=c++20"});
+  nlohmann::json Sarif = nlohmann::json::parse(S.Out);
+  const auto &Change = Sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+  EXPECT_EQ(Change["artifactLocation"]["uri"], "fixable.cpp");
+  EXPECT_EQ(Change["replacements"][0]["insertedContent"]["text"], "weak_from_this");
+  EXPECT_EQ(Change["replacements"][0]["deletedRegion"]["startColumn"], 24);
+  EXPECT_EQ(Change["replacements"][0]["deletedRegion"]["endColumn"], 40);
+}
+
+TEST(CliBadInput, ExportFixesPathThatCannotBeWritten) {
+  expectToolError(weakcheck({"--export-fixes=/nonexistent-dir/fixes.yaml", "findings.cpp", "--"}),
+                  "cannot write output");
+}
+
 // ---- many files ----------------------------------------------------------------
 
 /// A directory with \p N copies of the data files and a database listing them.

@@ -27,6 +27,7 @@ RUNS = {
     "clean": (["clean.cpp"], 0),
     "one fails": (["syntax_error.cpp", "findings.cpp"], 2),
     "all fail": (["syntax_error.cpp"], 2),
+    "fix-its": (["fixable.cpp"], 1),
 }
 
 
