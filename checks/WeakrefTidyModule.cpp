@@ -8,6 +8,7 @@
 #include "CapiBorrowedGetobjectCheck.h"
 #include "CapiClearWeakrefsCheck.h"
 #include "DeadOnArrivalCheck.h"
+#include "DestructorResurrectionCheck.h"
 #include "FinalizerCapturesReferentCheck.h"
 #include "SelfCaptureCycleCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -22,6 +23,7 @@ public:
     Factories.registerCheck<CapiBorrowedGetobjectCheck>("weakref-capi-borrowed-getobject");
     Factories.registerCheck<CapiClearWeakrefsCheck>("weakref-capi-clear-weakrefs");
     Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
+    Factories.registerCheck<DestructorResurrectionCheck>("weakref-destructor-resurrection");
     Factories.registerCheck<FinalizerCapturesReferentCheck>("weakref-finalizer-captures-referent");
     Factories.registerCheck<SelfCaptureCycleCheck>("weakref-self-capture-cycle");
     // END CHECK REGISTRATIONS

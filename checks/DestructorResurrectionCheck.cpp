@@ -1,0 +1,217 @@
+//===-- DestructorResurrectionCheck.cpp - weakref-destructor-resurrection --===//
+
+#include "DestructorResurrectionCheck.h"
+#include "clang-tidy/utils/OptionsUtils.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::weakref {
+
+namespace {
+constexpr char DefaultEnableSharedFromThis[] =
+    "::std::enable_shared_from_this;::boost::enable_shared_from_this";
+constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::boost::shared_ptr";
+constexpr char DefaultUniqueOwners[] = "::std::unique_ptr";
+constexpr char DefaultRuntimeWeakReferences[] =
+    "::weakref::ref;::weakref::proxy;::weakref::finalize";
+constexpr char DefaultInsertMethods[] =
+    "push_back;push_front;emplace;emplace_back;emplace_front;emplace_hint;"
+    "insert;insert_or_assign;try_emplace;push;add;setdefault";
+constexpr char DefaultCallbackSinks[] =
+    "::boost::asio::post;::boost::asio::dispatch;::boost::asio::defer;"
+    "post;dispatch;defer;connect;subscribe;add_listener;add_callback;"
+    "register_callback;on_exit;atexit";
+constexpr char DefaultBinders[] =
+    "::std::bind;::std::bind_front;::std::bind_back;::boost::bind;"
+    "::boost::beast::bind_front_handler;::std::make_pair;::std::make_tuple";
+constexpr char DefaultCapiStoreFunctions[] =
+    "PyList_Append;PyList_Insert;PyList_SetItem;PyTuple_SetItem;"
+    "PyDict_SetItem;PyDict_SetItemString;PySet_Add;PyObject_SetAttr;"
+    "PyObject_SetAttrString;PyObject_SetItem;PyModule_AddObject;"
+    "PyModule_AddObjectRef;PyCapsule_SetContext";
+constexpr unsigned DefaultCallDepth = 2;
+// The slot number of Py_tp_dealloc in CPython's stable ABI (typeslots.h).
+constexpr unsigned PyTpDeallocSlot = 52;
+
+std::vector<StringRef> list(const std::string &S) {
+  return utils::options::parseStringList(S);
+}
+} // namespace
+
+DestructorResurrectionCheck::DestructorResurrectionCheck(
+    StringRef Name, ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      EnableSharedFromThis(
+          Options.get("EnableSharedFromThis", DefaultEnableSharedFromThis)),
+      StrongOwners(Options.get("StrongOwners", DefaultStrongOwners)),
+      UniqueOwners(Options.get("UniqueOwners", DefaultUniqueOwners)),
+      RuntimeWeakReferences(
+          Options.get("RuntimeWeakReferences", DefaultRuntimeWeakReferences)),
+      InsertMethods(Options.get("InsertMethods", DefaultInsertMethods)),
+      CallbackSinks(Options.get("CallbackSinks", DefaultCallbackSinks)),
+      Binders(Options.get("Binders", DefaultBinders)),
+      CapiStoreFunctions(
+          Options.get("CapiStoreFunctions", DefaultCapiStoreFunctions)),
+      CallDepth(Options.get("CallDepth", DefaultCallDepth)) {
+  thisescape::Options O;
+  O.EnableSharedFromThis = list(EnableSharedFromThis);
+  O.StrongOwners = list(StrongOwners);
+  O.UniqueOwners = list(UniqueOwners);
+  O.RuntimeWeakReferences = list(RuntimeWeakReferences);
+  O.InsertMethods = list(InsertMethods);
+  O.CallbackSinks = list(CallbackSinks);
+  O.Binders = list(Binders);
+  O.CallDepth = CallDepth;
+  thisescape::Options C = O;
+  C.CallbackSinks = list(CapiStoreFunctions);
+  Escapes = std::make_unique<thisescape::EscapeFinder>(std::move(O));
+  CapiEscapes = std::make_unique<thisescape::EscapeFinder>(std::move(C));
+}
+
+void DestructorResurrectionCheck::storeOptions(
+    ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "EnableSharedFromThis", EnableSharedFromThis);
+  Options.store(Opts, "StrongOwners", StrongOwners);
+  Options.store(Opts, "UniqueOwners", UniqueOwners);
+  Options.store(Opts, "RuntimeWeakReferences", RuntimeWeakReferences);
+  Options.store(Opts, "InsertMethods", InsertMethods);
+  Options.store(Opts, "CallbackSinks", CallbackSinks);
+  Options.store(Opts, "Binders", Binders);
+  Options.store(Opts, "CapiStoreFunctions", CapiStoreFunctions);
+  Options.store(Opts, "CallDepth", CallDepth);
+}
+
+void DestructorResurrectionCheck::registerMatchers(MatchFinder *Finder) {
+  // C++: every destructor with a body.
+  Finder->addMatcher(
+      cxxDestructorDecl(isDefinition(), hasBody(stmt()),
+                        unless(isExpansionInSystemHeader()))
+          .bind("dtor"), this);
+
+  // CPython: a function installed as tp_dealloc, by a PyTypeObject
+  // initializer, a {Py_tp_dealloc, f} slot or an assignment to tp_dealloc.
+  const auto DeallocFunction = ignoringParenCasts(
+      declRefExpr(to(functionDecl(isDefinition()).bind("dealloc"))));
+  const auto RecordWith = [](StringRef Field) {
+    return hasType(qualType(hasCanonicalType(
+        hasDeclaration(recordDecl(has(fieldDecl(hasName(Field))))))));
+  };
+  const auto TypeObjectInit =
+      initListExpr(RecordWith("tp_dealloc"), forEach(expr(DeallocFunction)))
+          .bind("type-init");
+  const auto SlotInit = initListExpr(
+      RecordWith("slot"), RecordWith("pfunc"),
+      hasInit(0, ignoringParenImpCasts(integerLiteral(equals(PyTpDeallocSlot)))),
+      hasInit(1, DeallocFunction));
+  const auto SlotAssign = binaryOperator(
+      isAssignmentOperator(),
+      hasLHS(memberExpr(member(hasName("tp_dealloc")))),
+      hasRHS(DeallocFunction));
+  Finder->addMatcher(
+      traverse(TK_AsIs, expr(anyOf(TypeObjectInit, SlotInit, SlotAssign))
+                            .bind("installs")),
+      this);
+}
+
+void DestructorResurrectionCheck::check(
+    const MatchFinder::MatchResult &Result) {
+  if (const auto *Dtor = Result.Nodes.getNodeAs<CXXDestructorDecl>("dtor")) {
+    for (const thisescape::Event &E : Escapes->fromThis(Dtor, *Result.Context))
+      report(E, Dtor->getParent(), /*IsDealloc=*/false);
+    return;
+  }
+  const auto *Dealloc = Result.Nodes.getNodeAs<FunctionDecl>("dealloc");
+  if (!Dealloc)
+    return;
+  // In a PyTypeObject initializer, only the tp_dealloc field counts.
+  if (const auto *Init = Result.Nodes.getNodeAs<InitListExpr>("type-init")) {
+    const RecordDecl *Type = Init->getType()->getAsRecordDecl();
+    unsigned Index = 0;
+    bool IsDeallocField = false;
+    for (const FieldDecl *Field : Type->fields()) {
+      if (Field->getName() == "tp_dealloc" && Index < Init->getNumInits()) {
+        const Expr *Value = Init->getInit(Index)->IgnoreParenCasts();
+        const auto *Ref = dyn_cast<DeclRefExpr>(Value);
+        IsDeallocField = Ref && Ref->getDecl() == Dealloc;
+      }
+      ++Index;
+    }
+    if (!IsDeallocField)
+      return;
+  }
+  const FunctionDecl *Def = Dealloc->getDefinition();
+  if (!Def || !Reported.insert(Def).second)
+    return;
+  for (const thisescape::Event &E :
+       CapiEscapes->fromFirstParameter(Def, *Result.Context))
+    report(E, Def, /*IsDealloc=*/true);
+}
+
+void DestructorResurrectionCheck::report(const thisescape::Event &E,
+                                         const NamedDecl *Root,
+                                         bool IsDealloc) {
+  using thisescape::EventKind;
+  std::string Event, Consequence, Remedy;
+  const char *Dying = "no owner is left once destruction has begun";
+  switch (E.Kind) {
+  case EventKind::SharedFromThis:
+    Event = "'shared_from_this()'";
+    Consequence = std::string("throws std::bad_weak_ptr: ") + Dying;
+    Remedy = "use 'this' or copies of the data the cleanup needs";
+    break;
+  case EventKind::WeakFromThisLock:
+    Event = "'weak_from_this().lock()'";
+    Consequence = std::string("always returns an empty owner: ") + Dying;
+    Remedy = "use 'this' or copies of the data the cleanup needs";
+    break;
+  case EventKind::OwnerFromWeak:
+    Event = "a strong owner built from 'weak_from_this()'";
+    Consequence = std::string("throws std::bad_weak_ptr: ") + Dying;
+    Remedy = "use 'this' or copies of the data the cleanup needs";
+    break;
+  case EventKind::WeakReferenceToThis:
+    Event = E.Where + " created for 'this'";
+    Consequence = std::string("needs an owner of the dying object: ") + Dying;
+    Remedy = "do not create weak references or finalizers while destroying";
+    break;
+  case EventKind::Stored:
+    Event = E.What + " stored into " + E.Where;
+    Consequence = IsDealloc
+                      ? "resurrects an object that is being freed"
+                      : "dangles once the destructor returns";
+    Remedy = IsDealloc ? "resurrect, if at all, from tp_finalize"
+                       : "remove the object from shared state instead of "
+                         "adding it";
+    break;
+  case EventKind::HandedToSink:
+    Event = E.What + (IsDealloc ? " stored by " : " handed to ") + E.Where;
+    Consequence = IsDealloc ? "resurrects an object that is being freed"
+                            : "outlives the object it refers to";
+    Remedy = IsDealloc ? "resurrect, if at all, from tp_finalize"
+                       : "finish the work in the destructor or hand over "
+                         "copies of the data it needs";
+    break;
+  }
+  const std::string Context =
+      IsDealloc ? "the tp_dealloc function %0" : "the destructor of %0";
+  if (E.Hops.empty()) {
+    diag(E.Site->getBeginLoc(),
+         Event + " in " + Context + " " + Consequence + "; " + Remedy)
+        << Root;
+    return;
+  }
+  diag(E.Hops.front().Call->getExprLoc(),
+       Event + " through %1 in " + Context + " " + Consequence + "; " + Remedy)
+      << Root << E.Hops.front().Callee;
+  for (size_t I = 1; I < E.Hops.size(); ++I)
+    diag(E.Hops[I].Call->getExprLoc(), "%0 calls %1 here, in the call chain "
+                                       "from %2",
+         DiagnosticIDs::Note)
+        << E.Hops[I].Caller << E.Hops[I].Callee << E.Hops.front().Caller;
+  diag(E.Site->getBeginLoc(), "%0 does it here", DiagnosticIDs::Note)
+      << E.Hops.back().Callee;
+}
+
+} // namespace clang::tidy::weakref

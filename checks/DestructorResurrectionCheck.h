@@ -1,0 +1,48 @@
+//===-- DestructorResurrectionCheck.h - weakref-destructor-resurrection -*- C++ -*-===//
+
+#ifndef WEAKCHECK_CHECKS_DESTRUCTORRESURRECTIONCHECK_H
+#define WEAKCHECK_CHECKS_DESTRUCTORRESURRECTIONCHECK_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "utils/ThisEscape.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include <memory>
+#include <string>
+
+namespace clang::tidy::weakref {
+
+/// Finds destructors, and tp_dealloc functions, that let 'this' escape or ask for a strong owner of the dying object.
+///
+/// For the user-facing documentation see docs/checks/destructor-resurrection.md.
+class DestructorResurrectionCheck : public ClangTidyCheck {
+public:
+  DestructorResurrectionCheck(StringRef Name, ClangTidyContext *Context);
+  bool isLanguageVersionSupported(const LangOptions &) const override {
+    return true; // C++ destructors, and tp_dealloc functions in C too
+  }
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  void registerMatchers(ast_matchers::MatchFinder *Finder) override;
+  void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onEndOfTranslationUnit() override { Reported.clear(); }
+
+private:
+  void report(const thisescape::Event &E, const NamedDecl *Root,
+              bool IsDealloc);
+
+  const std::string EnableSharedFromThis;
+  const std::string StrongOwners;
+  const std::string UniqueOwners;
+  const std::string RuntimeWeakReferences;
+  const std::string InsertMethods;
+  const std::string CallbackSinks;
+  const std::string Binders;
+  const std::string CapiStoreFunctions;
+  const unsigned CallDepth;
+  std::unique_ptr<thisescape::EscapeFinder> Escapes;
+  std::unique_ptr<thisescape::EscapeFinder> CapiEscapes;
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Reported;
+};
+
+} // namespace clang::tidy::weakref
+
+#endif
