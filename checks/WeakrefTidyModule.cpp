@@ -11,6 +11,7 @@
 #include "DestructorResurrectionCheck.h"
 #include "FinalizerCapturesReferentCheck.h"
 #include "SelfCaptureCycleCheck.h"
+#include "SharedFromThisInConstructorCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -26,6 +27,7 @@ public:
     Factories.registerCheck<DestructorResurrectionCheck>("weakref-destructor-resurrection");
     Factories.registerCheck<FinalizerCapturesReferentCheck>("weakref-finalizer-captures-referent");
     Factories.registerCheck<SelfCaptureCycleCheck>("weakref-self-capture-cycle");
+    Factories.registerCheck<SharedFromThisInConstructorCheck>("weakref-shared-from-this-in-constructor");
     // END CHECK REGISTRATIONS
   }
 };
