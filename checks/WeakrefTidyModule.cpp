@@ -10,6 +10,7 @@
 #include "DeadOnArrivalCheck.h"
 #include "DestructorResurrectionCheck.h"
 #include "FinalizerCapturesReferentCheck.h"
+#include "NonPublicEnableSharedFromThisCheck.h"
 #include "SelfCaptureCycleCheck.h"
 #include "SharedFromThisInConstructorCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -26,6 +27,7 @@ public:
     Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
     Factories.registerCheck<DestructorResurrectionCheck>("weakref-destructor-resurrection");
     Factories.registerCheck<FinalizerCapturesReferentCheck>("weakref-finalizer-captures-referent");
+    Factories.registerCheck<NonPublicEnableSharedFromThisCheck>("weakref-non-public-enable-shared-from-this");
     Factories.registerCheck<SelfCaptureCycleCheck>("weakref-self-capture-cycle");
     Factories.registerCheck<SharedFromThisInConstructorCheck>("weakref-shared-from-this-in-constructor");
     // END CHECK REGISTRATIONS
