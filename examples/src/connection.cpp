@@ -13,6 +13,20 @@ void Connection::close() {
   close_handlers_.clear();
 }
 
+void Connection::start_heartbeat() {
+  // BUG (weakref-self-capture-cycle): the handler owns the connection and the
+  // connection owns the handler; neither is ever destroyed.
+  heartbeat_ = [self = shared_from_this()] { self->send("ping"); };
+}
+
+void Connection::start_watchdog() {
+  // Correct: the stored handler holds the connection weakly.
+  watchdog_ = [weak = weak_from_this()] {
+    if (auto self = weak.lock())
+      self->send("still there?");
+  };
+}
+
 void SessionTable::add(const std::shared_ptr<Connection> &connection) {
   // Correct: the caller owns the connection; the table only observes it.
   sessions_.push_back(connection);

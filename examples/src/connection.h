@@ -13,11 +13,15 @@ public:
   void send(const std::string &message);
   void on_close(std::function<void()> handler);
   void close();
+  void start_heartbeat();
+  void start_watchdog();
 
 private:
   std::string peer_;
   std::vector<std::string> outbox_;
   std::vector<std::function<void()>> close_handlers_;
+  std::function<void()> heartbeat_;
+  std::function<void()> watchdog_;
 };
 
 class SessionTable {

@@ -1,6 +1,7 @@
 #include "cache.h"
 #include "connection.h"
 #include "observer.h"
+#include "textures.h"
 #include <cstdio>
 
 int main() {
@@ -19,6 +20,11 @@ int main() {
   wire_up(subject, logger);
   subject.publish(42);
 
-  std::printf("live sessions: %zu, cached: %zu, prefetched alive: %d, logged: %d\n",
-              table.live(), cache.size(), !prefetched.expired(), logger->last);
+  alice->start_watchdog();
+
+  TextureRegistry textures;
+  auto grass = textures.load("grass.png");
+
+  std::printf("live sessions: %zu, cached: %zu, prefetched alive: %d, logged: %d, textures: %zu\n",
+              table.live(), cache.size(), !prefetched.expired(), logger->last, textures.live());
 }

@@ -638,14 +638,15 @@ TEST(Examples, FindsEveryMarkedBugAndNothingElse) {
         Markers[Entry.path().string()].push_back({LineNo, M[1].str()});
     }
   }
-  Args.insert(Args.end(), {"--", "-std=c++20", "-I" + Src.string()});
+  const std::string Runtime = (fs::path(WEAKCHECK_EXAMPLES_DIR) / "../runtime/include").string();
+  Args.insert(Args.end(), {"--", "-std=c++20", "-I" + Src.string(), "-I" + Runtime});
   Result R = weakcheck(Args);
   EXPECT_EQ(R.Status, 1) << describe(R);
   nlohmann::json J = nlohmann::json::parse(R.Out);
   unsigned Expected = 0;
   for (auto &[File, List] : Markers)
     Expected += List.size();
-  EXPECT_GE(Expected, 3u);
+  EXPECT_GE(Expected, 5u);
   EXPECT_EQ(J["diagnostics"].size(), Expected) << R.Out;
   for (const auto &D : J["diagnostics"]) {
     std::string File = D["location"]["file"];
@@ -674,7 +675,8 @@ TEST(Plugin, ClangTidyWithPluginReportsWhatWeakcheckReports) {
   const fs::path Src = fs::path(WEAKCHECK_EXAMPLES_DIR) / "src";
   for (const auto &Entry : fs::directory_iterator(Src))
     if (Entry.path().extension() == ".cpp")
-      Inputs.push_back({Entry.path().string(), "--", "-std=c++20", "-I" + Src.string()});
+      Inputs.push_back({Entry.path().string(), "--", "-std=c++20", "-I" + Src.string(),
+                        "-I" + (Src / "../../runtime/include").string()});
   unsigned WithFindings = 0;
   for (const std::vector<std::string> &Args : Inputs) {
     std::vector<std::string> TidyArgs = {"--load=" + Plugin, "--checks=-*,weakref-*"};
