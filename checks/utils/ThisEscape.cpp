@@ -254,8 +254,9 @@ EscapeFinder::EscapeFinder(Options O) : Opts(std::move(O)) {
   const Options *const OP = &Opts;
 
   // ---- asking for a strong owner of the object itself ----
-  const auto OnThis =
-      onImplicitObjectArgument(ignoringParenImpCasts(cxxThisExpr()));
+  // Called on the object: on `this` where it is followed, or on a
+  // parameter or alias that holds it.
+  const auto OnThis = onImplicitObjectArgument(expr(denotesTracked(T)));
   const auto EsftMethod = [&](StringRef Name) {
     return cxxMethodDecl(hasName(Name),
                          ofClass(hasAnyName(Opts.EnableSharedFromThis)));
@@ -403,7 +404,7 @@ std::vector<Event> EscapeFinder::walk(Frame Start, ASTContext &Ctx) {
     // Weak references are reported as such, not as the owner inside them.
     for (const BoundNodes &N : Matches)
       if (const auto *E = N.getNodeAs<CXXConstructExpr>("weak-reference")) {
-        if (F.T.This) {
+        {
           Add(EventKind::WeakReferenceToThis, E, "",
               "'" + E->getType().getAsString(Ctx.getPrintingPolicy()) + "'");
           for (const Expr *Arg : E->arguments())
@@ -426,7 +427,7 @@ std::vector<Event> EscapeFinder::walk(Frame Start, ASTContext &Ctx) {
         }
       }
     for (const BoundNodes &N : Matches) {
-      if (F.T.This) {
+      {
         if (const auto *S = N.getNodeAs<Stmt>("shared-from-this"))
           Add(EventKind::SharedFromThis, S, "", "");
         if (const auto *S = N.getNodeAs<Stmt>("weak-lock"))
@@ -451,7 +452,7 @@ std::vector<Event> EscapeFinder::walk(Frame Start, ASTContext &Ctx) {
       if (F.Depth >= Opts.CallDepth)
         continue;
       if (const auto *Call = N.getNodeAs<CXXMemberCallExpr>("call-on-this");
-          Call && F.T.This) {
+          Call) {
         const auto *Method = N.getNodeAs<CXXMethodDecl>("member-callee");
         const FunctionDecl *Def = Method->getDefinition();
         if (Def && !inSystemHeader(Def, Ctx) &&
@@ -465,7 +466,7 @@ std::vector<Event> EscapeFinder::walk(Frame Start, ASTContext &Ctx) {
         }
       }
       if (const auto *Call = N.getNodeAs<CallExpr>("passes")) {
-        if (Opts.OwnerRequestsOnly || Reported.count(Call))
+        if (Reported.count(Call))
           continue;
         const auto *Callee = N.getNodeAs<FunctionDecl>("callee");
         const auto *Param = N.getNodeAs<ParmVarDecl>("param");

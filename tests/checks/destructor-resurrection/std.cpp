@@ -105,6 +105,17 @@ void Chain::remember() {
   g_chain = this; // expected-note{{'remember' does it here}}
 }
 
+// The object handed to a function that asks for an owner of it.
+struct Handed : std::enable_shared_from_this<Handed> {
+  ~Handed() {
+    announce(this); // expected-warning{{'shared_from_this()' through 'announce' in the destructor of 'Handed' throws std::bad_weak_ptr}}
+  }
+  static void announce(Handed *h) {
+    auto owner = h->shared_from_this(); // expected-note{{'announce' does it here}}
+    (void)owner;
+  }
+};
+
 // Beyond the default depth of 2: not followed.
 struct TooDeep : std::enable_shared_from_this<TooDeep> {
   ~TooDeep() { a(); }

@@ -35,6 +35,23 @@ struct Widget : std::enable_shared_from_this<Widget> {
   }
 };
 
+// The object handed to another object's function that asks for an owner.
+struct Bus {
+  std::vector<std::shared_ptr<struct Handler>> handlers_;
+  void add(Handler *h);
+  void remember(Handler *h) { last_ = h; }
+  Handler *last_ = nullptr;
+};
+struct Handler : std::enable_shared_from_this<Handler> {
+  explicit Handler(Bus &bus) {
+    bus.add(this); // expected-warning{{'shared_from_this()' through 'add' in the constructor of 'Handler' throws std::bad_weak_ptr}}
+    bus.remember(this);
+  }
+};
+void Bus::add(Handler *h) {
+  handlers_.push_back(h->shared_from_this()); // expected-note{{'add' does it here}}
+}
+
 // Through a base class's shared_from_this(), in a derived class.
 struct Base : std::enable_shared_from_this<Base> {
   virtual ~Base() = default;
