@@ -24,11 +24,33 @@ constexpr char DefaultTransientSinks[] =
 using ownership::Holding;
 using ownership::ObjectId;
 
+/// A standard library container stores callables only when one of its
+/// template arguments is a callable storage type: a std::vector<std::thread>
+/// member keeps a thread's function only until it returns. Other classes
+/// (signals, endpoints) are taken at their method's word.
+bool mayStoreCallables(const Expr *Storage,
+                       const std::vector<std::string> &CallableStorage) {
+  QualType T = Storage->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || !Spec->isInStdNamespace())
+    return true;
+  std::vector<StringRef> Names(CallableStorage.begin(), CallableStorage.end());
+  for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
+    if (Arg.getKind() == TemplateArgument::Type &&
+        ownership::isClassNamed(Arg.getAsType(), Names))
+      return true;
+  return false;
+}
+
 /// `storage = callable`, `storage += callable` or `storage.store(callable)`
 /// where the callable holds a strong owner of an object that holds the
 /// storage. Binds the holding (see ownership::bindHolding) and "storage".
-AST_MATCHER_P(Expr, storesCallableOwningItsHolder,
-              const ownership::Ownership *, Model) {
+AST_MATCHER_P2(Expr, storesCallableOwningItsHolder,
+               const ownership::Ownership *, Model, std::vector<std::string>,
+               CallableStorage) {
   const Expr *Storage = nullptr;
   llvm::SmallVector<const Expr *, 2> Callables;
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Node)) {
@@ -40,7 +62,9 @@ AST_MATCHER_P(Expr, storesCallableOwningItsHolder,
     Storage = Call->getImplicitObjectArgument();
     Callables.append(Call->arg_begin(), Call->arg_end());
   }
-  if (!Storage)
+  if (!Storage || (!isa<CXXOperatorCallExpr>(Node) ||
+                   cast<CXXOperatorCallExpr>(Node).getOperator() != OO_Equal) &&
+                      !mayStoreCallables(Storage, CallableStorage))
     return false;
   ASTContext &Ctx = Finder->getASTContext();
   llvm::SmallVector<ObjectId, 2> Holders = Model->holdersOf(Storage, Ctx);
@@ -143,7 +167,8 @@ void SelfCaptureCycleCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 void SelfCaptureCycleCheck::registerMatchers(MatchFinder *Finder) {
   const auto StorageType = matchers::classTypeNamed(
       utils::options::parseStringList(CallableStorage));
-  const auto Owning = storesCallableOwningItsHolder(&Model);
+  const auto Owning = storesCallableOwningItsHolder(
+      &Model, ownership::splitList(CallableStorage));
 
   // handler_ = callable; *next = callable (a member or pointee of callable
   // storage type).

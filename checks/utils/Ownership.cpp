@@ -118,6 +118,10 @@ std::vector<std::string> splitList(llvm::StringRef Option) {
   return Out;
 }
 
+bool isClassNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names) {
+  return isRecordNamedOrDerived(recordOf(T), Names, false);
+}
+
 bool Ownership::isStrongOwner(QualType T) const {
   return isRecordNamedOrDerived(recordOf(T), Opts.StrongOwners, true);
 }

@@ -102,6 +102,10 @@ private:
   OwnershipOptions Opts;
 };
 
+/// Whether \p T (after references and typedefs) is a class, or a
+/// specialisation of a class template, named by one of \p Names.
+bool isClassNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names);
+
 /// A local variable that is never assigned, reset or swapped after its
 /// initialisation in the function that declares it.
 bool isNeverReassigned(const VarDecl *V, ASTContext &Ctx);

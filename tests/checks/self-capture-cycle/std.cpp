@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <thread>
 #include <vector>
 
 using namespace std::placeholders;
@@ -102,6 +103,10 @@ public:
     raw->cb = [self = shared_from_this()] {};          // not owned by *this
     g_handlers.push_back([self = shared_from_this()] {});
   }
+  void thread_function() {
+    // A std::thread keeps its function only until it returns.
+    threads_.emplace_back([self = shared_from_this()] {});
+  }
   void copy_of_a_field() {
     on_value_ = [n = count_](int) {};
   }
@@ -118,6 +123,7 @@ private:
   std::unique_ptr<Impl> impl_;
   std::shared_ptr<Impl> shared_impl_;
   Impl value_impl_;
+  std::vector<std::thread> threads_;
   int count_ = 0;
 };
 
