@@ -142,8 +142,8 @@ Storage classifyObject(const Expr *E, const Tracked &T, const Options &O) {
               (Var->isStaticLocal() || Var->isStaticDataMember() ? "static "
                                                                  : "global ") +
                   quoted(Var)};
-    if (Var->getType()->isReferenceType())
-      return {Place::Foreign, quoted(Var)};
+    // A reference parameter or local may refer to a local of the caller:
+    // unknown, so silent.
     return {Place::Local, ""};
   }
   if (const auto *Member = dyn_cast<MemberExpr>(E)) {

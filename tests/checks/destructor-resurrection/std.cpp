@@ -13,6 +13,7 @@ struct Pointers;
 std::map<int, Pointers *> g_by_id;
 Node *g_last = nullptr;
 std::vector<Node *> g_nodes;
+std::vector<std::reference_wrapper<Node>> g_refs;
 std::set<const void *> g_addresses;
 std::vector<std::function<void()>> g_callbacks;
 void post(std::function<void()> f);
@@ -40,11 +41,16 @@ struct Node {
   Node *next_ = nullptr;
   Node *parent_ = nullptr;
   static Node *s_last;
+  void stash(std::vector<Node *> &out) { out.push_back(this); }
   ~Node() {
     g_last = this; // expected-warning{{'this' stored into global 'g_last' in the destructor of 'Node' dangles once the destructor returns; remove the object from shared state instead of adding it}}
     s_last = this; // expected-warning{{'this' stored into static 's_last'}}
     g_nodes.push_back(this); // expected-warning{{'this' stored into global 'g_nodes'}}
     parent_->next_ = this; // expected-warning{{'this' stored into member 'next_' of the object behind 'parent_'}}
+    g_last = &*this; // expected-warning{{'this' stored into global 'g_last'}}
+    g_refs.push_back(std::ref(*this)); // expected-warning{{a reference to '*this' stored into global 'g_refs'}}
+    std::vector<Node *> local;
+    stash(local); // a reference parameter may be the caller's local: silent
   }
 };
 
