@@ -1,0 +1,272 @@
+// weakref_diff_interp: interpreter of the differential-testing operation list
+// (tests/differential/wkdiff.py emits it). Reads one program from a file
+// (argv[1]) or stdin, one operation per line ("op arg arg ..."), runs it on
+// the weakref runtime and prints one trace line per observable event. The
+// Python script that wkdiff.py emits for the same program prints the same
+// lines using CPython's weakref; wkdiff.py compares the two traces after
+// passing both through tests/differential/differences.py.
+//
+// Exception kinds are printed with their C++ names (weakref::type_error,
+// ...); mapping them to Python's names is a normalisation done in
+// differences.py, not here.
+#include <weakref/weakref.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+bool g_silent = false;
+void out(const std::string& s) {
+  if (g_silent) return;
+  std::fputs(s.c_str(), stdout);
+  std::fputc('\n', stdout);
+}
+std::string tf(bool b) { return b ? "True" : "False"; }
+
+struct Obj : weakref::enable_weakref<Obj> {
+  explicit Obj(int v) : value(v) {}
+  ~Obj() { out("del " + std::to_string(value)); }
+  Obj(const Obj&) = delete;
+  Obj& operator=(const Obj&) = delete;
+  friend bool operator==(const Obj& a, const Obj& b) { return a.value == b.value; }
+  int value;
+};
+
+}  // namespace
+
+template <>
+struct std::hash<Obj> {
+  std::size_t operator()(const Obj& o) const noexcept { return static_cast<std::size_t>(o.value); }
+};
+
+namespace {
+
+struct FinFn {
+  bool raise;
+  int operator()(int label) const {
+    out("fin " + std::to_string(label));
+    if (raise) throw std::runtime_error("fin " + std::to_string(label));
+    return label;
+  }
+};
+
+using Ref = weakref::ref<Obj>;
+using Fin = decltype(weakref::finalize(std::declval<std::shared_ptr<Obj>&>(), FinFn{}, 0));
+
+constexpr int kSlots = 8;
+
+struct State {
+  std::shared_ptr<Obj> S[kSlots];
+  std::optional<Ref> R[kSlots];
+  std::optional<Fin> F[kSlots];
+  std::optional<weakref::proxy<Obj>> P[kSlots];
+  weakref::weak_set<Obj> ws;
+  weakref::weak_key_dict<Obj, int> wkd;
+  weakref::weak_value_dict<int, Obj> wvd;
+};
+
+State* g_state = nullptr;
+
+std::string val(const std::shared_ptr<Obj>& p) { return p ? std::to_string(p->value) : "None"; }
+
+std::function<void(Ref&)> make_cb(int label, bool raise) {
+  return [label, raise](Ref& r) {
+    out("cb " + std::to_string(label) + " dead=" + tf(!r()));
+    if (raise) throw std::runtime_error("cb " + std::to_string(label));
+  };
+}
+
+std::string join_sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  std::string s;
+  for (auto& x : v) s += " " + x;
+  return s;
+}
+
+int slot(int i) {
+  if (i < 0 || i >= kSlots) throw std::out_of_range("slot");
+  return i;
+}
+
+void step(State& st, const std::string& line) {
+  std::istringstream in(line);
+  std::string op;
+  in >> op;
+  std::vector<int> a;
+  for (int x; in >> x;) a.push_back(x);
+  auto arg = [&](std::size_t i) { return i < a.size() ? a[i] : 0; };
+  auto& S = st.S;
+  auto& R = st.R;
+  auto& F = st.F;
+  auto& P = st.P;
+  const int label = arg(0);  // every op's first argument is its label (op index)
+  if (op == "new") {
+    S[slot(arg(1))] = std::make_shared<Obj>(arg(2));
+  } else if (op == "drop") {
+    S[slot(arg(1))].reset();
+  } else if (op == "copy") {
+    S[slot(arg(2))] = S[slot(arg(1))];
+  } else if (op == "ref") {  // ref label r s cb raise
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    if (arg(3)) R[slot(arg(1))].emplace(sp, make_cb(label, arg(4) != 0));
+    else R[slot(arg(1))].emplace(sp);
+  } else if (op == "dropref") {
+    R[slot(arg(1))].reset();
+  } else if (op == "up") {
+    auto& r = R[slot(arg(1))];
+    if (!r) return out("skip");
+    out("up " + val((*r)()));
+  } else if (op == "eq" || op == "same") {
+    auto& r1 = R[slot(arg(1))];
+    auto& r2 = R[slot(arg(2))];
+    if (!r1 || !r2) return out("skip");
+    if (op == "eq") out("eq " + tf(*r1 == *r2));
+    else out("same " + tf(r1->id() == r2->id()));
+  } else if (op == "hash") {
+    auto& r = R[slot(arg(1))];
+    if (!r) return out("skip");
+    const std::string kind = r->has_callback() ? "own" : "shared";
+    try {
+      out("hash " + kind + " " + std::to_string(r->hash()));
+    } catch (const weakref::type_error&) {
+      out("hash " + kind + " exc weakref::type_error");
+    }
+  } else if (op == "fin") {  // fin label f s raise
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    F[slot(arg(1))].emplace(sp, FinFn{arg(3) != 0}, label);
+  } else if (op == "fincall") {
+    auto& f = F[slot(arg(1))];
+    if (!f) return out("skip");
+    try {
+      auto r = (*f)();
+      out("call " + (r ? std::to_string(*r) : std::string("None")));
+    } catch (const std::runtime_error&) {
+      out("call exc std::runtime_error");
+    }
+  } else if (op == "detach") {
+    auto& f = F[slot(arg(1))];
+    if (!f) return out("skip");
+    out("detach " + tf(f->detach()));
+  } else if (op == "peek") {
+    auto& f = F[slot(arg(1))];
+    if (!f) return out("skip");
+    auto p = f->peek();
+    if (!p) return out("peek None");
+    out("peek " + std::to_string(std::get<0>(*p)->value) + " " + std::to_string(std::get<0>(*std::get<2>(*p))));
+  } else if (op == "alive") {
+    auto& f = F[slot(arg(1))];
+    if (!f) return out("skip");
+    out("alive " + tf(f->alive()));
+  } else if (op == "atexit") {
+    auto& f = F[slot(arg(1))];
+    if (!f) return out("skip");
+    f->atexit(arg(2) != 0);
+  } else if (op == "dropfin") {
+    F[slot(arg(1))].reset();
+  } else if (op == "proxy") {
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    P[slot(arg(1))].emplace(sp);
+  } else if (op == "puse") {
+    auto& p = P[slot(arg(1))];
+    if (!p) return out("skip");
+    try {
+      out("proxy " + std::to_string((*p)->value));
+    } catch (const weakref::reference_error&) {
+      out("proxy exc weakref::reference_error");
+    }
+  } else if (op == "wsadd" || op == "wsdisc" || op == "wshas") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    if (op == "wsadd") st.ws.insert(sp);
+    else if (op == "wsdisc") st.ws.erase(sp);
+    else out("wshas " + tf(st.ws.contains(sp)));
+  } else if (op == "wslen") {
+    out("wslen " + std::to_string(st.ws.size()));
+  } else if (op == "wsiter") {
+    std::vector<std::string> v;
+    for (const auto& e : st.ws) v.push_back(std::to_string(e->value));
+    out("wsiter" + join_sorted(v));
+  } else if (op == "wkset" || op == "wkget" || op == "wkdel") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    if (op == "wkset") st.wkd.insert_or_assign(sp, arg(2));
+    else if (op == "wkget") {
+      auto v = st.wkd.get(sp);
+      out("wkget " + (v ? std::to_string(*v) : std::string("None")));
+    } else if (st.wkd.erase(sp) == 0) {
+      out("wkdel exc missing");
+    }
+  } else if (op == "wklen") {
+    out("wklen " + std::to_string(st.wkd.size()));
+  } else if (op == "wkiter") {
+    std::vector<std::string> v;
+    for (auto [k, x] : st.wkd) v.push_back(std::to_string(k->value) + ":" + std::to_string(x));
+    out("wkiter" + join_sorted(v));
+  } else if (op == "wvset") {
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    st.wvd.insert_or_assign(arg(1), sp);
+  } else if (op == "wvget") {
+    out("wvget " + val(st.wvd.get(arg(1))));
+  } else if (op == "wvdel") {
+    if (st.wvd.erase(arg(1)) == 0) out("wvdel exc missing");
+  } else if (op == "wvlen") {
+    out("wvlen " + std::to_string(st.wvd.size()));
+  } else if (op == "wviter") {
+    std::vector<std::string> v;
+    for (auto [k, x] : st.wvd) v.push_back(std::to_string(k) + ":" + std::to_string(x->value));
+    out("wviter" + join_sorted(v));
+  } else {
+    throw std::invalid_argument("unknown op: " + op);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Registered before the first finalizer exists, so it runs after the
+  // finalizers' exit pass: like the Python script, the state stays alive
+  // through that pass, then everything dies silently.
+  std::atexit([] {
+    g_silent = true;
+    delete g_state;
+    g_state = nullptr;
+  });
+  weakref::set_unraisable_hook([](const weakref::unraisable_info&) { out("unraisable"); });
+  std::ifstream file;
+  if (argc > 1) {
+    file.open(argv[1]);
+    if (!file) {
+      std::fprintf(stderr, "cannot open %s\n", argv[1]);
+      return 2;
+    }
+  }
+  std::istream& in = argc > 1 ? static_cast<std::istream&>(file) : std::cin;
+  g_state = new State;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    try {
+      step(*g_state, line);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bad op '%s': %s\n", line.c_str(), e.what());
+      return 2;
+    }
+  }
+  out("end");
+  std::fflush(stdout);
+  return 0;
+}
