@@ -77,11 +77,20 @@ struct State {
 
 State* g_state = nullptr;
 
+int slot(int i) {
+  if (i < 0 || i >= kSlots) throw std::out_of_range("slot");
+  return i;
+}
+
+
 std::string val(const std::shared_ptr<Obj>& p) { return p ? std::to_string(p->value) : "None"; }
 
-std::function<void(Ref&)> make_cb(int label, bool raise) {
-  return [label, raise](Ref& r) {
+// `kill` >= 0: the callback also drops owner slot S[kill] (cascading deaths
+// from inside a callback, CB7). Not during the final silent teardown.
+std::function<void(Ref&)> make_cb(int label, bool raise, int kill) {
+  return [label, raise, kill](Ref& r) {
     out("cb " + std::to_string(label) + " dead=" + tf(!r()));
+    if (kill >= 0 && !g_silent && g_state) g_state->S[slot(kill)].reset();
     if (raise) throw std::runtime_error("cb " + std::to_string(label));
   };
 }
@@ -91,11 +100,6 @@ std::string join_sorted(std::vector<std::string> v) {
   std::string s;
   for (auto& x : v) s += " " + x;
   return s;
-}
-
-int slot(int i) {
-  if (i < 0 || i >= kSlots) throw std::out_of_range("slot");
-  return i;
 }
 
 void step(State& st, const std::string& line) {
@@ -116,10 +120,10 @@ void step(State& st, const std::string& line) {
     S[slot(arg(1))].reset();
   } else if (op == "copy") {
     S[slot(arg(2))] = S[slot(arg(1))];
-  } else if (op == "ref") {  // ref label r s cb raise
+  } else if (op == "ref") {  // ref label r s cb raise [kill]
     auto& sp = S[slot(arg(2))];
     if (!sp) return out("skip");
-    if (arg(3)) R[slot(arg(1))].emplace(sp, make_cb(label, arg(4) != 0));
+    if (arg(3)) R[slot(arg(1))].emplace(sp, make_cb(label, arg(4) != 0, a.size() > 5 ? arg(5) : -1));
     else R[slot(arg(1))].emplace(sp);
   } else if (op == "dropref") {
     R[slot(arg(1))].reset();

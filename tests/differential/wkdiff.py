@@ -62,12 +62,14 @@ def _copy(p):
 
 
 # (name, weight, argument generator). Every op gets its index as first
-# argument (its label: callbacks and finalizers print it).
+# argument (its label: callbacks and finalizers print it). ref's last
+# argument, when >= 0, is an owner slot its callback drops (cascading deaths).
 OPS = [
     ("new", 10, lambda p: [p("S", NS, fill=True), p.r.randrange(NV)]),
     ("drop", 8, lambda p: [p("S", NS, clear=True)]),
     ("copy", 4, _copy),
-    ("ref", 8, lambda p: [p("R", NR, fill=True), p("S", NS), int(p.r.random() < 0.6), int(p.r.random() < 0.15)]),
+    ("ref", 8, lambda p: [p("R", NR, fill=True), p("S", NS), int(p.r.random() < 0.6), int(p.r.random() < 0.15),
+                          p("S", NS) if p.r.random() < 0.25 else -1]),
     ("dropref", 3, lambda p: [p("R", NR, clear=True)]),
     ("up", 4, lambda p: [p("R", NR)]),
     ("eq", 3, lambda p: [p("R", NR), p("R", NR)]),
@@ -129,7 +131,7 @@ def _py(op, a):
     if op == "copy":
         return f"S[{a[2]}] = S[{a[1]}]"
     if op == "ref":
-        cb = f", mkcb({L}, {bool(a[4])})" if a[3] else ""
+        cb = f", mkcb({L}, {bool(a[4])}, {a[5] if len(a) > 5 else -1})" if a[3] else ""
         kind = "own" if a[3] else "shared"
         return (f"if S[{a[2]}] is None: out('skip')\n"
                 f"else: R[{a[1]}] = weakref.ref(S[{a[2]}]{cb}); RK[{a[1]}] = '{kind}'")
@@ -210,9 +212,10 @@ class Obj:
 
 def v(o): return None if o is None else o.value
 
-def mkcb(label, raise_):
+def mkcb(label, raise_, kill):
     def cb(r):
         out(f'cb {label} dead={r() is None}')
+        if kill >= 0 and not SILENT[0]: S[kill] = None
         if raise_: raise ValueError(f'cb {label}')
     return cb
 
