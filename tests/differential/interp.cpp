@@ -21,6 +21,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -90,7 +91,7 @@ std::string val(const std::shared_ptr<Obj>& p) { return p ? std::to_string(p->va
 std::function<void(Ref&)> make_cb(int label, bool raise, int kill) {
   return [label, raise, kill](Ref& r) {
     out("cb " + std::to_string(label) + " dead=" + tf(!r()));
-    if (kill >= 0 && !g_silent && g_state) g_state->S[slot(kill)].reset();
+    if (kill >= 0 && !g_silent && g_state) std::shared_ptr<Obj>().swap(g_state->S[slot(kill)]);  // S[kill] = None
     if (raise) throw std::runtime_error("cb " + std::to_string(label));
   };
 }
@@ -114,12 +115,25 @@ void step(State& st, const std::string& line) {
   auto& F = st.F;
   auto& P = st.P;
   const int label = arg(0);  // every op's first argument is its label (op index)
+  // `S[s] = value` in Python keeps the value on the evaluation stack until the
+  // store has finished (including callbacks run by the old value's death);
+  // the local `v` is the same temporary, so a callback that drops S[s] kills
+  // the new value only after the statement, as in CPython.
+  // Like CPython's list store: the new value is stored first, then the old
+  // one is released (a std::shared_ptr assignment is not reentrant: a
+  // callback of the old value's death must not see the slot half-assigned).
+  auto store = [](std::shared_ptr<Obj>& dst, const std::shared_ptr<Obj>& v) {
+    std::shared_ptr<Obj> old = std::exchange(dst, v);
+    old.reset();
+  };
   if (op == "new") {
-    S[slot(arg(1))] = std::make_shared<Obj>(arg(2));
+    auto v = std::make_shared<Obj>(arg(2));
+    store(S[slot(arg(1))], v);
   } else if (op == "drop") {
-    S[slot(arg(1))].reset();
+    store(S[slot(arg(1))], nullptr);
   } else if (op == "copy") {
-    S[slot(arg(2))] = S[slot(arg(1))];
+    auto v = S[slot(arg(1))];
+    store(S[slot(arg(2))], v);
   } else if (op == "ref") {  // ref label r s cb raise [kill]
     auto& sp = S[slot(arg(2))];
     if (!sp) return out("skip");
@@ -233,6 +247,24 @@ void step(State& st, const std::string& line) {
     std::vector<std::string> v;
     for (auto [k, x] : st.wvd) v.push_back(std::to_string(k) + ":" + std::to_string(x->value));
     out("wviter" + join_sorted(v));
+  } else if (op == "wviterk" || op == "wkiterk") {
+    // Iterate in order, printing each entry; after the first entry drop owner
+    // slot S[arg(1)] (a death during iteration); then the size.
+    const int k = slot(arg(1));
+    bool first = true;
+    if (op == "wviterk") {
+      for (auto [key, x] : st.wvd) {
+        out("wvit " + std::to_string(key) + ":" + std::to_string(x->value));
+        if (std::exchange(first, false)) S[k].reset();
+      }
+      out("wvlen " + std::to_string(st.wvd.size()));
+    } else {
+      for (auto [key, x] : st.wkd) {
+        out("wkit " + std::to_string(key->value) + ":" + std::to_string(x));
+        if (std::exchange(first, false)) S[k].reset();
+      }
+      out("wklen " + std::to_string(st.wkd.size()));
+    }
   } else {
     throw std::invalid_argument("unknown op: " + op);
   }

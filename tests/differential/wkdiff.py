@@ -99,6 +99,10 @@ OPS = [
     ("wvdel", 2, lambda p: [p.r.randrange(NK)]),
     ("wvlen", 2, lambda p: []),
     ("wviter", 2, lambda p: []),
+    # In-order iteration that kills an owner after the first entry (dicts
+    # iterate in insertion order in both; WeakSet is set-ordered in CPython).
+    ("wviterk", 2, lambda p: [p("S", NS, clear=True)]),
+    ("wkiterk", 2, lambda p: [p("S", NS, clear=True)]),
 ]
 
 
@@ -199,6 +203,12 @@ def _py(op, a):
         return "out(' '.join(['wkiter'] + sorted(f'{k.value}:{x}' for k, x in WKD.items())))"
     if op == "wviter":
         return "out(' '.join(['wviter'] + sorted(f'{k}:{o.value}' for k, o in WVD.items())))"
+    if op in ("wviterk", "wkiterk"):
+        d, tag, key = ("WVD", "wvit", "{k}:{o.value}") if op == "wviterk" else ("WKD", "wkit", "{k.value}:{o}")
+        return (f"first = True\nfor k, o in {d}.items():\n"
+                f"    out(f'{tag} {key}')\n"
+                f"    if first: S[{a[1]}] = None; first = False\n"
+                f"k = o = None\nout(f'{d == 'WVD' and 'wvlen' or 'wklen'} {{len({d})}}')")
     raise ValueError(op)
 
 
