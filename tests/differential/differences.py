@@ -21,9 +21,18 @@ the reason:
 * Callback arity: checked at compile time in C++ (a runtime TypeError in
   Python); every generated callback has the right arity, so nothing to compare.
 * Iteration: the runtime's iterators are never invalidated (I1, stronger than
-  CPython's); generated iterations do not mutate the container, and the
-  iteration order is not compared (CPython's WeakSet/dicts iterate in hash or
-  dict order, the runtime in insertion order): contents are printed sorted.
+  CPython's, which raises RuntimeError when the container itself is mutated
+  during iteration); generated iterations never insert or erase. WeakSet
+  order is not compared (CPython iterates a set in hash order, the runtime in
+  insertion order): its contents are printed sorted. Weak dicts iterate in
+  insertion order in both, so wviterk/wkiterk compare the order exactly,
+  with an element killed after the first entry (deaths during iteration are
+  the same in both: deferred removal, dead entries never yielded).
+* Statement temporaries (a translation rule, not a difference): `S[i] = x` in
+  CPython stores x first, then releases the old value, and keeps x on the
+  evaluation stack until the statement ends. interp.cpp does the same
+  explicitly (its `store`), so a callback that drops S[i] during the old
+  value's death kills the new value after the statement in both.
 * Weak containers seen from callbacks: the runtime removes a dying object
   from weak containers before any callback runs (CPython's len() may still
   count it there); generated callbacks do not look at containers.

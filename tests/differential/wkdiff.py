@@ -31,7 +31,7 @@ NS = 5    # owner slots S[]
 NR = 4    # ref slots R[]
 NF = 3    # finalize slots F[]
 NP = 2    # proxy slots P[]
-NV = 4    # object values (small, so equal-but-distinct objects happen)
+NV = 3    # object values (small, so equal-but-distinct objects happen)
 NK = 3    # weak_value_dict keys
 
 class _Pick:
@@ -44,7 +44,10 @@ class _Pick:
 
     def __call__(self, kind, n, fill=False, clear=False):
         full = sorted(self.full[kind])
-        if full and not fill and self.r.random() < 0.85:
+        empty = [i for i in range(n) if i not in self.full[kind]]
+        if fill and empty and self.r.random() < 0.6:
+            i = self.r.choice(empty)  # grow the state: more objects alive at once
+        elif full and self.r.random() < 0.85:
             i = self.r.choice(full)
         else:
             i = self.r.randrange(n)
@@ -66,13 +69,13 @@ def _copy(p):
 # argument, when >= 0, is an owner slot its callback drops (cascading deaths).
 OPS = [
     ("new", 10, lambda p: [p("S", NS, fill=True), p.r.randrange(NV)]),
-    ("drop", 8, lambda p: [p("S", NS, clear=True)]),
+    ("drop", 5, lambda p: [p("S", NS, clear=True)]),
     ("copy", 4, _copy),
     ("ref", 8, lambda p: [p("R", NR, fill=True), p("S", NS), int(p.r.random() < 0.6), int(p.r.random() < 0.15),
                           p("S", NS) if p.r.random() < 0.25 else -1]),
     ("dropref", 3, lambda p: [p("R", NR, clear=True)]),
     ("up", 4, lambda p: [p("R", NR)]),
-    ("eq", 3, lambda p: [p("R", NR), p("R", NR)]),
+    ("eq", 6, lambda p: [p("R", NR), p("R", NR)]),
     ("same", 2, lambda p: [p("R", NR), p("R", NR)]),
     ("hash", 3, lambda p: [p("R", NR)]),
     ("fin", 5, lambda p: [p("F", NF, fill=True), p("S", NS), int(p.r.random() < 0.15)]),
@@ -109,7 +112,7 @@ OPS = [
 def generate(seed, length=None):
     """A deterministic program for `seed`: a list of (op, args) pairs."""
     r = random.Random(seed)
-    n = length if length is not None else r.randrange(5, 40)
+    n = length if length is not None else r.randrange(5, 60)
     names = [o[0] for o in OPS]
     weights = [o[1] for o in OPS]
     gens = {o[0]: o[2] for o in OPS}
