@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CallbackArityCheck.h"
 #include "CapiBorrowedGetobjectCheck.h"
 #include "CapiClearWeakrefsCheck.h"
 #include "DeadOnArrivalCheck.h"
@@ -22,6 +23,7 @@ class WeakrefModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     // BEGIN CHECK REGISTRATIONS (sorted)
+    Factories.registerCheck<CallbackArityCheck>("weakref-callback-arity");
     Factories.registerCheck<CapiBorrowedGetobjectCheck>("weakref-capi-borrowed-getobject");
     Factories.registerCheck<CapiClearWeakrefsCheck>("weakref-capi-clear-weakrefs");
     Factories.registerCheck<DeadOnArrivalCheck>("weakref-dead-on-arrival");
