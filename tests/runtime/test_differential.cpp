@@ -7,6 +7,8 @@
 
 #include <weakref/weakref.hpp>
 
+#include <vector>
+
 #include "test_types.hpp"
 
 using wt::Val;
@@ -37,4 +39,20 @@ TEST(Ref, R5_DifferentialSharedRefHashKeptAfterDeath) {
   const std::size_t h = r.hash();
   o.reset();
   EXPECT_EQ(r2.hash(), h);
+}
+
+// OPEN divergence (long-mode seeds 1000734, 1002173, ...; not fixed yet):
+// CPython's WeakValueDictionary is a dict, so assigning to an existing key
+// keeps the key's iteration position; weak_value_dict moves the key to the
+// end. Disabled until weak_value_dict::insert_or_assign keeps the position
+// (run with --gtest_also_run_disabled_tests to see it fail).
+TEST(Containers, DISABLED_V1_DifferentialSeed1002173_ReassignKeepsIterationPosition) {
+  auto o = std::make_shared<Val>(1);
+  weakref::weak_value_dict<int, Val> d;
+  d.insert_or_assign(1, o);
+  d.insert_or_assign(0, o);
+  d.insert_or_assign(1, o);  // Python: order stays 1, 0
+  std::vector<int> keys;
+  for (auto [k, v] : d) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<int>{1, 0}));
 }
