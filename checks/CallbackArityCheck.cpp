@@ -406,13 +406,11 @@ void CallbackArityCheck::check(const MatchFinder::MatchResult &Result) {
          "the callback of py::weakref is called with 1 argument, the weak "
          "reference, but %0 takes %1; give it exactly one required parameter")
         << Name << Takes << Construct->getArg(1)->getSourceRange();
-  } else if (const auto *Construct =
-                 Result.Nodes.getNodeAs<CXXConstructExpr>("ref")) {
+  } else if (Result.Nodes.getNodeAs<CXXConstructExpr>("ref")) {
     diag(CallableExpr->getBeginLoc(),
          "the callback of weakref::ref is called with 1 argument, the dead "
          "ref, but %0 takes %1; give it exactly one required parameter")
         << Name << Takes << CallableExpr->getSourceRange();
-    (void)Construct;
   } else if (const auto *Construct =
                  Result.Nodes.getNodeAs<CXXConstructExpr>("finalize")) {
     const unsigned Given = Construct->getNumArgs() - 2;
