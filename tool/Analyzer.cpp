@@ -215,12 +215,25 @@ bool isCompilerError(const ClangTidyError &E) {
          llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-");
 }
 
-/// "line L, column C: message" — a YAML error on one line.
-void appendOneLine(std::string &Out, const llvm::SMDiagnostic &D) {
-  if (!Out.empty())
-    Out += "; ";
-  Out += "line " + std::to_string(D.getLineNo()) + ", column " +
-         std::to_string(D.getColumnNo() + 1) + ": " + D.getMessage().str();
+/// Parses a .clang-tidy-style YAML configuration; on failure sets \p Error to
+/// one line naming \p Source and each YAML error's line and column.
+std::optional<ClangTidyOptions> parseConfig(llvm::MemoryBufferRef Text,
+                                            llvm::StringRef Source,
+                                            std::string &Error) {
+  std::string Diags;
+  llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfigurationWithDiags(
+      Text, [&](const llvm::SMDiagnostic &D) {
+        if (!Diags.empty())
+          Diags += "; ";
+        Diags += "line " + std::to_string(D.getLineNo()) + ", column " +
+                 std::to_string(D.getColumnNo() + 1) + ": " +
+                 D.getMessage().str();
+      });
+  if (Parsed)
+    return std::move(*Parsed);
+  Error = "invalid configuration in '" + Source.str() +
+          "': " + (Diags.empty() ? Parsed.getError().message() : Diags);
+  return std::nullopt;
 }
 
 auto sortKey(const Finding &F) {
@@ -238,16 +251,12 @@ std::unique_ptr<Analyzer> Analyzer::create(AnalyzerConfig Config,
   if (Result->Config.ResourceDir.empty())
     Result->Config.ResourceDir = defaultResourceDir();
   if (Result->Config.ConfigText) {
-    std::string Diags;
-    llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfigurationWithDiags(
+    std::optional<ClangTidyOptions> Parsed = parseConfig(
         llvm::MemoryBufferRef(*Result->Config.ConfigText,
                               Result->Config.ConfigSource),
-        [&](const llvm::SMDiagnostic &D) { appendOneLine(Diags, D); });
-    if (!Parsed) {
-      Error = "invalid configuration in " + Result->Config.ConfigSource +
-              ": " + (Diags.empty() ? Parsed.getError().message() : Diags);
+        Result->Config.ConfigSource, Error);
+    if (!Parsed)
       return nullptr;
-    }
     Result->ParsedConfig = std::move(*Parsed);
   }
   return Result;
@@ -296,11 +305,19 @@ std::vector<std::string> Analyzer::allChecks() {
 
 bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
                         std::string &Error) const {
+  // The configuration depends only on a file's directory: check one file of
+  // each directory, not every file of a large compilation database.
+  std::vector<std::string> Probes;
+  std::set<std::string> Dirs;
+  for (const std::string &File : Files)
+    if (Dirs.insert(llvm::sys::path::parent_path(File).str()).second)
+      Probes.push_back(File);
+
   // Every .clang-tidy that applies must parse: clang-tidy would print an
   // error and go on without it, silently changing what is checked.
   if (!Config.ConfigText || ParsedConfig.InheritParentConfig.value_or(false)) {
     std::set<std::string> Seen;
-    for (const std::string &File : Files) {
+    for (const std::string &File : Probes) {
       llvm::SmallString<256> Dir(llvm::sys::path::parent_path(File));
       while (!Dir.empty()) {
         llvm::SmallString<256> Candidate(Dir);
@@ -314,15 +331,10 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
                     "': " + Buffer.getError().message();
             return false;
           }
-          std::string Diags;
-          auto Parsed = parseConfigurationWithDiags(
-              (*Buffer)->getMemBufferRef(),
-              [&](const llvm::SMDiagnostic &D) { appendOneLine(Diags, D); });
-          if (!Parsed) {
-            Error = "invalid configuration in '" + std::string(Candidate) +
-                    "': " + (Diags.empty() ? Parsed.getError().message() : Diags);
+          std::optional<ClangTidyOptions> Parsed =
+              parseConfig((*Buffer)->getMemBufferRef(), Candidate, Error);
+          if (!Parsed)
             return false;
-          }
           if (!Parsed->InheritParentConfig.value_or(false))
             break;
         }
@@ -339,7 +351,7 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
   // so one .clang-tidy can serve clang-tidy and weakcheck.
   const llvm::StringSet<> &KnownOptions = knownChecksAndOptions().Options;
   std::unique_ptr<ClangTidyOptionsProvider> Provider = makeProvider();
-  for (const std::string &File : Files) {
+  for (const std::string &File : Probes) {
     for (const auto &[Options, Source] : Provider->getRawOptions(File)) {
       for (const auto &Entry : Options.CheckOptions) {
         llvm::StringRef Key = Entry.getKey();
@@ -382,7 +394,7 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
     }
   }
 
-  for (const std::string &File : Files)
+  for (const std::string &File : Probes)
     if (enabledChecks(File).empty()) {
       Error = "no weakref check is enabled for '" + File +
               "' (Checks in effect: '" + optionsFor(File).Checks.value_or("") +
