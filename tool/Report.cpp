@@ -11,11 +11,14 @@
 
 namespace weakcheck {
 
-std::string sourceLine(const std::string &File, unsigned Line) {
-  auto Buffer = llvm::MemoryBuffer::getFile(File);
-  if (!Buffer || Line == 0)
+std::string SourceLines::line(const std::string &File, unsigned Line) {
+  auto [It, Inserted] = Files.try_emplace(File);
+  if (Inserted)
+    if (auto Buffer = llvm::MemoryBuffer::getFile(File))
+      It->second = std::move(*Buffer);
+  if (!It->second || Line == 0)
     return "";
-  llvm::StringRef Text = (*Buffer)->getBuffer();
+  llvm::StringRef Text = It->second->getBuffer();
   for (unsigned L = 1; L < Line; ++L) {
     size_t NL = Text.find('\n');
     if (NL == llvm::StringRef::npos)
@@ -40,7 +43,7 @@ std::string displayPath(const std::string &File) {
   return File;
 }
 
-void renderMessage(llvm::raw_ostream &OS, const Message &M,
+void renderMessage(llvm::raw_ostream &OS, SourceLines &Lines, const Message &M,
                    llvm::StringRef Level, llvm::StringRef Check,
                    const std::vector<FixReplacement> &Fixes) {
   const SourcePos &Pos = M.Span.Begin;
@@ -53,7 +56,7 @@ void renderMessage(llvm::raw_ostream &OS, const Message &M,
   OS << '\n';
   if (Pos.File.empty())
     return;
-  std::string Line = sourceLine(Pos.File, Pos.Line);
+  std::string Line = Lines.line(Pos.File, Pos.Line);
   std::string Number = std::to_string(Pos.Line);
   std::string Gutter(std::max<size_t>(5, Number.size() + 1), ' ');
   OS << std::string(Gutter.size() - Number.size(), ' ') << Number << " | "
@@ -75,10 +78,10 @@ void renderMessage(llvm::raw_ostream &OS, const Message &M,
          << Fix.Text << '\n';
 }
 
-void renderFinding(llvm::raw_ostream &OS, const Finding &F) {
-  renderMessage(OS, F.Main, F.Level, F.Check, F.Fixes);
+void renderFinding(llvm::raw_ostream &OS, SourceLines &Lines, const Finding &F) {
+  renderMessage(OS, Lines, F.Main, F.Level, F.Check, F.Fixes);
   for (const Message &Note : F.Notes)
-    renderMessage(OS, Note, "note", "", {});
+    renderMessage(OS, Lines, Note, "note", "", {});
 }
 
 nlohmann::json spanJson(const SourceSpan &S) {
@@ -115,12 +118,13 @@ nlohmann::json findingJson(const Finding &F) {
 
 } // namespace
 
-void renderText(const Report &R, llvm::raw_ostream &OS, bool /*UseColor*/) {
+void renderText(const Report &R, llvm::raw_ostream &OS) {
+  SourceLines Lines;
   for (const FileOutcome &File : R.Files)
     for (const Finding &E : File.CompilerErrors)
-      renderFinding(OS, E);
+      renderFinding(OS, Lines, E);
   for (const Finding &F : R.Findings)
-    renderFinding(OS, F);
+    renderFinding(OS, Lines, F);
 }
 
 void renderJson(const Report &R, llvm::raw_ostream &OS) {

@@ -9,8 +9,10 @@
 #ifndef WEAKCHECK_TOOL_REPORT_H
 #define WEAKCHECK_TOOL_REPORT_H
 
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,13 +64,20 @@ struct Report {
   std::map<std::string, unsigned> countsByCheck() const;
 };
 
-/// Source line \p Line (1-based) of \p File, without its newline; empty if
-/// unavailable.
-std::string sourceLine(const std::string &File, unsigned Line);
+/// Source lines for rendering, each file read once per report.
+class SourceLines {
+public:
+  /// Line \p Line (1-based) of \p File, without its newline; empty if
+  /// unavailable.
+  std::string line(const std::string &File, unsigned Line);
+
+private:
+  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
+};
 
 /// Renders \p R as clang prints diagnostics: location, level, message and
 /// check name, the source line with a caret, fix-its and notes.
-void renderText(const Report &R, llvm::raw_ostream &OS, bool UseColor);
+void renderText(const Report &R, llvm::raw_ostream &OS);
 
 /// Renders \p R as the versioned JSON document of docs/json-output.md.
 void renderJson(const Report &R, llvm::raw_ostream &OS);

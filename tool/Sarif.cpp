@@ -88,7 +88,7 @@ public:
   std::string fingerprint(const Finding &F) const {
     std::string Key = F.Check + '\0' + relative(F.Main.Span.Begin.File) +
                       '\0' +
-                      llvm::StringRef(sourceLine(F.Main.Span.Begin.File,
+                      llvm::StringRef(Lines.line(F.Main.Span.Begin.File,
                                                  F.Main.Span.Begin.Line))
                           .trim()
                           .str() +
@@ -141,6 +141,7 @@ public:
   }
 
   std::string SrcRoot;
+  mutable SourceLines Lines;
 };
 
 } // namespace

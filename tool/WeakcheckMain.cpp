@@ -517,7 +517,7 @@ int main(int argc, const char **argv) {
     Sarif.RuleIds = weakcheck::Analyzer::allChecks();
     weakcheck::renderSarif(Report, RenderStream, Sarif);
   } else {
-    weakcheck::renderText(Report, RenderStream, false);
+    weakcheck::renderText(Report, RenderStream);
   }
   RenderStream.flush();
   if (!Output.write(Rendered, Error))
