@@ -44,15 +44,6 @@ AST_MATCHER_P(CXXConstructExpr, registersFinalizerOwningReferent,
   return false;
 }
 
-ownership::OwnershipOptions options(StringRef StrongOwners,
-                                    StringRef WeakReferences,
-                                    StringRef Binders, StringRef PointerCasts) {
-  return {utils::options::parseStringList(StrongOwners),
-          utils::options::parseStringList(WeakReferences),
-          utils::options::parseStringList(Binders),
-          utils::options::parseStringList(PointerCasts)};
-}
-
 std::string sourceText(const Expr *E, const ASTContext &Ctx) {
   StringRef Text = Lexer::getSourceText(
       CharSourceRange::getTokenRange(E->getSourceRange()),
@@ -73,7 +64,8 @@ FinalizerCapturesReferentCheck::FinalizerCapturesReferentCheck(
           Options.get("WeakReferences", ownership::DefaultWeakReferences)),
       Binders(Options.get("Binders", ownership::DefaultBinders)),
       PointerCasts(Options.get("PointerCasts", ownership::DefaultPointerCasts)),
-      Model(options(StrongOwners, WeakReferences, Binders, PointerCasts)) {}
+      Model(ownership::OwnershipOptions::parse(StrongOwners, WeakReferences,
+                                                   Binders, PointerCasts)) {}
 
 void FinalizerCapturesReferentCheck::storeOptions(
     ClangTidyOptions::OptionMap &Opts) {

@@ -78,15 +78,6 @@ AST_MATCHER_P2(Expr, storesCallableOwningItsHolder,
   return false;
 }
 
-ownership::OwnershipOptions options(StringRef StrongOwners,
-                                    StringRef WeakReferences,
-                                    StringRef Binders, StringRef PointerCasts) {
-  return {utils::options::parseStringList(StrongOwners),
-          utils::options::parseStringList(WeakReferences),
-          utils::options::parseStringList(Binders),
-          utils::options::parseStringList(PointerCasts)};
-}
-
 std::string sourceText(const Expr *E, const ASTContext &Ctx) {
   return Lexer::getSourceText(
              CharSourceRange::getTokenRange(E->getSourceRange()),
@@ -152,7 +143,8 @@ SelfCaptureCycleCheck::SelfCaptureCycleCheck(StringRef Name,
           Options.get("WeakReferences", ownership::DefaultWeakReferences)),
       Binders(Options.get("Binders", ownership::DefaultBinders)),
       PointerCasts(Options.get("PointerCasts", ownership::DefaultPointerCasts)),
-      Model(options(StrongOwners, WeakReferences, Binders, PointerCasts)) {}
+      Model(ownership::OwnershipOptions::parse(StrongOwners, WeakReferences,
+                                                   Binders, PointerCasts)) {}
 
 void SelfCaptureCycleCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CallableStorage", CallableStorage);

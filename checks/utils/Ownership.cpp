@@ -10,6 +10,16 @@
 
 namespace clang::tidy::weakref::ownership {
 
+OwnershipOptions OwnershipOptions::parse(llvm::StringRef StrongOwners,
+                                         llvm::StringRef WeakReferences,
+                                         llvm::StringRef Binders,
+                                         llvm::StringRef PointerCasts) {
+  return {utils::options::parseStringList(StrongOwners),
+          utils::options::parseStringList(WeakReferences),
+          utils::options::parseStringList(Binders),
+          utils::options::parseStringList(PointerCasts)};
+}
+
 using namespace ast_matchers;
 
 namespace {

@@ -33,6 +33,13 @@ struct OwnershipOptions {
   std::vector<llvm::StringRef> Binders;
   /// Functions returning their first argument's object under another type.
   std::vector<llvm::StringRef> PointerCasts;
+
+  /// The lists from the checks' `;`-separated option values (which must
+  /// outlive the result: the lists refer into them).
+  static OwnershipOptions parse(llvm::StringRef StrongOwners,
+                                llvm::StringRef WeakReferences,
+                                llvm::StringRef Binders,
+                                llvm::StringRef PointerCasts);
 };
 
 /// The object a strong owner denotes, as far as one function can tell.
