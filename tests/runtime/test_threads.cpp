@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -89,6 +90,58 @@ TEST(Threads, T1_ContainersUnderConcurrentMutationIterationAndDeath) {
   EXPECT_EQ(kd.size(), 0u);
   EXPECT_EQ(vd.size(), 0u);
   EXPECT_EQ(vals.size(), 0u);
+}
+
+// Assigning to present keys replaces entries in place (the new entry takes
+// the old one's list position and index slot) while other threads iterate,
+// read keys, look up and kill values.
+TEST(Threads, T1_WeakValueDictReassignInPlaceUnderConcurrency) {
+  weakref::weak_value_dict<int, Obj> vd;
+  std::vector<std::shared_ptr<Obj>> pool(16);
+  for (int i = 0; i < 16; ++i) pool[i] = std::make_shared<Obj>(i);
+  std::mutex pool_mu;
+  std::atomic<int> bad{0};
+  run_threads([&](int t) {
+    std::mt19937 rng(static_cast<unsigned>(t) * 104729u + 3);
+    for (int i = 0; i < kIters; ++i) {
+      switch (rng() % 6) {
+        case 0:
+        case 1: {
+          std::shared_ptr<Obj> v;
+          {
+            std::lock_guard<std::mutex> g(pool_mu);
+            v = pool[rng() % pool.size()];
+          }
+          if (v) vd.insert_or_assign(static_cast<int>(rng() % 8), v);
+          break;
+        }
+        case 2:
+          for (auto [k, v] : vd)
+            if (k < 0 || k >= 8 || !v->alive()) ++bad;
+          break;
+        case 3:
+          if (auto p = vd.get(static_cast<int>(rng() % 8)))
+            if (!p->alive()) ++bad;
+          break;
+        case 4: {
+          std::lock_guard<std::mutex> g(pool_mu);  // a death, and a new value
+          const auto j = rng() % pool.size();
+          pool[j].reset();
+          pool[j] = std::make_shared<Obj>(i);
+          break;
+        }
+        case 5:
+          if (auto it = vd.popitem())
+            if (!it->second->alive()) ++bad;
+          break;
+      }
+    }
+  });
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_LE(vd.size(), 8u);
+  pool.clear();
+  EXPECT_EQ(vd.size(), 0u);
+  EXPECT_EQ(vd.begin(), vd.end());
 }
 
 TEST(Threads, T1_RefsFinalizersAndHashFromManyThreads) {

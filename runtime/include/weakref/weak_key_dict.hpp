@@ -11,6 +11,11 @@
 // insertion. Assigning through an equal but distinct key keeps the original
 // key object; the entry dies with that original.
 //
+// Order: iteration (keys(), items()) follows insertion order of keys, as a
+// Python dict: assigning to a present key replaces the value in place, so
+// the key keeps its iteration position (CPython's WeakKeyDictionary does the
+// same); a key erased or dead and set again goes to the end.
+//
 // Expiry (K1): an entry disappears when its key's last std::shared_ptr owner
 // goes; size(), contains(), lookups and iteration never show it (size() may
 // lag only while a death is in progress on another thread). The value is

@@ -6,7 +6,7 @@
 //
 // Membership: by value when T has both std::hash<T> and operator==, by
 // identity (address) otherwise. Inserting an element equal to a present one
-// keeps the present one (K2).
+// keeps the present one and its place in iteration order (K2).
 //
 // Expiry (S1): an element disappears when its last std::shared_ptr owner
 // goes: contains(), pop(), iteration and the set algebra never show dead

@@ -6,7 +6,15 @@
 //   stock.insert_or_assign("Red Leicester", cheese);
 //   if (auto c = stock.get("Red Leicester")) ...   // std::shared_ptr<V>, null if gone
 //
-// Keys: ordinary values (std::hash<K>, operator==), held strongly.
+// Keys: ordinary values (Hash, KeyEqual: std::hash<K>, operator== by
+// default), held strongly.
+//
+// Order: iteration (and items(), popitem()) follows insertion order of keys,
+// as a Python dict: assigning to a key that is present with a live value
+// replaces the value in place - the key keeps its iteration position and its
+// original key object (Python keeps the dict's key; only observable when
+// equal keys are distinguishable). A key that was erased, or whose value
+// died, is new when set again and goes to the end.
 //
 // Expiry (V1): an entry disappears when its value's last std::shared_ptr
 // owner goes; size(), contains(), get(), pop and iteration never show it
@@ -21,19 +29,23 @@
 // callback or finalizer of the value, so those never see the entry.
 //
 // Iterator invalidation (I1): none (see weak_set.hpp); an iterator pins the
-// value it yields.
+// value it yields. Replacing the value of a present key during iteration:
+// an iterator that has not reached the key yet yields the new value there;
+// one standing on the key (or past it) does not see the key again.
 //
 // Thread-safety (T1): all member functions may be used concurrently from
 // several threads, with deaths of values on any thread; each dict has its
-// own lock. K's hash/==/copy run under the dict's lock and must not use the
-// same dict; K's destructor runs outside it.
+// own lock. The key's hash is taken outside the lock; KeyEqual and K's copy
+// (construction and assignment) run under the dict's lock and must not use
+// the same dict; K's destructor runs outside it.
 //
 // I2: removal callbacks hold only a weak_ptr to the dict's state; a dict
 // destroyed first unregisters them.
 //
 // Exception guarantees: insert_or_assign and setdefault are strong
-// (std::bad_alloc or what K's operations throw); at() throws
-// std::out_of_range when absent or dead.
+// (std::bad_alloc or what K's hash, KeyEqual or K's copy throw); get,
+// contains, erase, pop throw only what K's hash or KeyEqual throw; at()
+// throws std::out_of_range when absent or dead.
 #pragma once
 
 #include <cstddef>
@@ -43,7 +55,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <unordered_map>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -57,22 +69,24 @@ namespace weakref {
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class weak_value_dict {
   struct core;
-  struct entry final : detail::table_entry {
+  // The key comes first (a base), so that the entry's hash can be taken from
+  // it while the table_entry part is constructed.
+  struct key_holder {
+    template <class KK>
+    explicit key_holder(KK&& k) : key(std::forward<KK>(k)) {}
+    // Written only while the entry is private to put() (under the lock,
+    // before it is published); const for everyone else.
+    K key;
+  };
+  struct entry final : key_holder, detail::table_entry {
     template <class KK>
     entry(detail::weak_block* b, V* p, std::weak_ptr<core> o, KK&& k)
-        : table_entry(b, 0), ptr(p), owner(std::move(o)), key(std::forward<KK>(k)) {}
+        : key_holder(std::forward<KK>(k)), table_entry(b, Hash{}(this->key)), ptr(p), owner(std::move(o)) {}
     void fire() noexcept override {
       if (std::shared_ptr<core> c = owner.lock()) c->on_death(this);
     }
     V* const ptr;
     const std::weak_ptr<core> owner;
-    const K key;
-  };
-  struct deref_hash {
-    std::size_t operator()(const K* k) const { return Hash{}(*k); }
-  };
-  struct deref_eq {
-    bool operator()(const K* a, const K* b) const { return KeyEqual{}(*a, *b); }
   };
   struct pin_t {
     const K* key = nullptr;
@@ -80,10 +94,7 @@ class weak_value_dict {
   };
 
   struct core : detail::table_core {
-    ~core() {
-      index.clear();
-      destroy_all();
-    }
+    ~core() { destroy_all(); }
     static pin_t pin(entry* e) noexcept { return pin_t{&e->key, detail::upgrade(e->blk, e->ptr)}; }
     static bool pinned(const pin_t& p) noexcept { return static_cast<bool>(p.value); }
     /// Liveness without taking ownership (safe under the lock).
@@ -93,15 +104,19 @@ class weak_value_dict {
       std::lock_guard<detail::mutex> g(mu);
       if (!e->erased) remove(e, gy);
     }
-    entry* find(const K& k) const {
-      auto it = index.find(&k);
-      return it == index.end() ? nullptr : it->second;
+    /// The index entry for `k` (hash `h`), whatever its value's state.
+    entry* find(const K& k, std::size_t h) const {
+      for (detail::table_entry* c = index.chain(h); c; c = c->hnext) {
+        auto* e = static_cast<entry*>(c);
+        if (KeyEqual{}(e->key, k)) return e;
+      }
+      return nullptr;
     }
     void remove(entry* e, detail::graveyard& gy) noexcept {
-      index.erase(&e->key);
+      index.remove(e);
       retire(e, gy);
     }
-    std::unordered_map<const K*, entry*, deref_hash, deref_eq> index;  // keys point into entries
+    detail::hash_index index;  // at most one entry per key; erased entries are never in it
   };
 
  public:
@@ -169,9 +184,10 @@ class weak_value_dict {
   /// The value for `k`, or null if absent or dead. Never a dead object.
   std::shared_ptr<V> get(const K& k) const {
     if (!core_) return {};
+    const std::size_t h = Hash{}(k);
     std::shared_ptr<V> out;
     std::lock_guard<detail::mutex> g(core_->mu);
-    if (entry* e = core_->find(k)) out = detail::upgrade(e->blk, e->ptr);
+    if (entry* e = core_->find(k, h)) out = detail::upgrade(e->blk, e->ptr);
     return out;
   }
   /// Like get(), but std::out_of_range if absent or dead (Python: KeyError).
@@ -192,9 +208,10 @@ class weak_value_dict {
 
   size_type erase(const K& k) {
     if (!core_) return 0;
+    const std::size_t h = Hash{}(k);
     detail::graveyard gy;
     std::lock_guard<detail::mutex> g(core_->mu);
-    entry* e = core_->find(k);
+    entry* e = core_->find(k, h);
     if (!e) return 0;
     bool live = core::alive(e);
     core_->remove(e, gy);
@@ -204,10 +221,11 @@ class weak_value_dict {
   /// Remove `k` and return its value (null if absent or dead).
   std::shared_ptr<V> pop(const K& k) {
     if (!core_) return {};
+    const std::size_t h = Hash{}(k);
     detail::graveyard gy;
     std::shared_ptr<V> out;
     std::lock_guard<detail::mutex> g(core_->mu);
-    entry* e = core_->find(k);
+    entry* e = core_->find(k, h);
     if (!e) return out;
     out = detail::upgrade(e->blk, e->ptr);
     core_->remove(e, gy);
@@ -268,19 +286,25 @@ class weak_value_dict {
   // Store v under k. With keep_live, a live existing value stays and is
   // returned through `existing` (result false). Returns true if v was stored
   // under a key that was absent or whose value was dead.
+  //
+  // As in a Python dict, assigning to a present key (live value) keeps the
+  // key's place in iteration order and its original key object: the new
+  // entry takes the old one's place in the list and in the index. A key
+  // whose value is dead counts as absent: the new entry goes to the end.
   template <class KK>
   bool put(KK&& k, const std::shared_ptr<V>& v, bool keep_live, std::shared_ptr<V>& existing) {
     if (!v) throw type_error("cannot create weak reference to a null shared_ptr");
     if (!core_) core_ = std::make_shared<core>();
     V* p = v.get();
-    auto* e = new entry(detail::access::block_for(p, v), p, core_, std::forward<KK>(k));
+    auto* e = new entry(detail::access::block_for(p, v), p, core_, std::forward<KK>(k));  // hashes the key
     e->link();
-    detail::graveyard gy;
+    detail::graveyard gy;  // also takes the replaced entry (and its key), released outside the lock
     std::shared_ptr<V> found;  // never released under the lock
     std::lock_guard<detail::mutex> g(core_->mu);
-    bool fresh = true;
+    entry* old = nullptr;
     try {
-      if (entry* old = core_->find(e->key)) {
+      old = core_->find(e->key, e->hash);
+      if (old) {
         if (keep_live) {
           found = detail::upgrade(old->blk, old->ptr);
           if (found) {
@@ -288,17 +312,23 @@ class weak_value_dict {
             existing = found;
             return false;
           }
+        } else if (core::alive(old)) {
+          if constexpr (std::is_copy_assignable_v<K>) e->key = old->key;  // keep the original key object
+          // Nothing below throws.
+          core_->index.replace(old, e);
+          core_->insert_before(e, old);
+          core_->retire(old, gy);
+          return false;
         }
-        fresh = !core::alive(old);  // a dead old value counts as absent
-        core_->remove(old, gy);
       }
-      core_->index.emplace(&e->key, e);
+      core_->index.insert(e);  // may throw std::bad_alloc: nothing changed yet
     } catch (...) {
       gy.add(e);
       throw;
     }
+    if (old) core_->remove(old, gy);  // dead (its death is in progress on another thread)
     core_->append(e);
-    return fresh;
+    return true;
   }
 
   std::shared_ptr<core> core_;

@@ -71,6 +71,17 @@ struct hash_index {
       it->second = e;
     }
   }
+  /// Put `e` where `old` is in its chain (same hash); `old` leaves the index.
+  void replace(table_entry* old, table_entry* e) noexcept {
+    auto it = map.find(old->hash);
+    if (it == map.end()) return;
+    table_entry** pp = &it->second;
+    while (*pp && *pp != old) pp = &(*pp)->hnext;
+    if (!*pp) return;
+    e->hnext = old->hnext;
+    *pp = e;
+    old->hnext = nullptr;
+  }
   void remove(table_entry* e) noexcept {
     auto it = map.find(e->hash);
     if (it == map.end()) return;
@@ -93,6 +104,16 @@ struct table_core {
     e->lnext = nullptr;
     if (last) last->lnext = e; else first = e;
     last = e;
+    ++live;
+  }
+  /// Put `e` into the list just before `pos` (which is in the list): it takes
+  /// pos's place in iteration order. An iterator already on `pos` does not
+  /// visit `e`; one before `pos` does.
+  void insert_before(table_entry* e, table_entry* pos) noexcept {
+    e->lnext = pos;
+    e->lprev = pos->lprev;
+    if (pos->lprev) pos->lprev->lnext = e; else first = e;
+    pos->lprev = e;
     ++live;
   }
   void unlink(table_entry* e) noexcept {
