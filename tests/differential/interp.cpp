@@ -6,13 +6,28 @@
 // lines using CPython's weakref; wkdiff.py compares the two traces after
 // passing both through tests/differential/differences.py.
 //
+// `weakref_diff_interp --server` runs many programs in one process (for
+// wkdiff.py's long mode): it reads framed programs from stdin
+// ("<nbytes>\n" then the program), runs each in a fork()ed child exactly as
+// the one-program mode would (fresh state, normal exit with the finalizers'
+// exit pass), and answers "<status> <outbytes> <errbytes>\n" then the
+// child's stdout and stderr. status: the exit code, or minus the signal
+// number (as Python's subprocess reports it).
+//
 // Exception kinds are printed with their C++ names (weakref::type_error,
 // ...); mapping them to Python's names is a normalisation done in
 // differences.py, not here.
 #include <weakref/weakref.hpp>
 
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -272,25 +287,11 @@ void step(State& st, const std::string& line) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  // Registered before the first finalizer exists, so it runs after the
-  // finalizers' exit pass: like the Python script, the state stays alive
-  // through that pass, then everything dies silently.
-  std::atexit([] {
-    g_silent = true;
-    delete g_state;
-    g_state = nullptr;
-  });
-  weakref::set_unraisable_hook([](const weakref::unraisable_info&) { out("unraisable"); });
-  std::ifstream file;
-  if (argc > 1) {
-    file.open(argv[1]);
-    if (!file) {
-      std::fprintf(stderr, "cannot open %s\n", argv[1]);
-      return 2;
-    }
-  }
-  std::istream& in = argc > 1 ? static_cast<std::istream&>(file) : std::cin;
+namespace {
+
+// Runs one program and returns the process exit status (the one-program mode
+// returns it from main; the server's child passes it to std::exit).
+int run_program(std::istream& in) {
   g_state = new State;
   std::string line;
   while (std::getline(in, line)) {
@@ -305,4 +306,85 @@ int main(int argc, char** argv) {
   out("end");
   std::fflush(stdout);
   return 0;
+}
+
+bool read_all(int fd, std::string& s) {
+  s.clear();
+  if (lseek(fd, 0, SEEK_SET) < 0) return false;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    s.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+int server() {
+  const int fout = memfd_create("wkdiff-out", 0), ferr = memfd_create("wkdiff-err", 0);
+  if (fout < 0 || ferr < 0) {
+    std::perror("memfd_create");
+    return 2;
+  }
+  std::string hdr, prog, o, e;
+  while (std::getline(std::cin, hdr)) {
+    const std::size_t n = std::stoul(hdr);
+    prog.assign(n, '\0');
+    if (!std::cin.read(prog.data(), static_cast<std::streamsize>(n))) return 2;
+    // Empty both files and rewind them (the child's descriptors share the offset).
+    if (ftruncate(fout, 0) != 0 || ftruncate(ferr, 0) != 0 || lseek(fout, 0, SEEK_SET) != 0 ||
+        lseek(ferr, 0, SEEK_SET) != 0)
+      return 2;
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+      std::perror("fork");
+      return 2;
+    }
+    if (pid == 0) {  // the child: one program, then a normal exit (atexit: exit pass, silent teardown)
+      alarm(30);     // a hang (deadlock) kills the child: status -SIGALRM
+      dup2(fout, STDOUT_FILENO);
+      dup2(ferr, STDERR_FILENO);
+      close(fout);
+      close(ferr);
+      std::istringstream in(prog);
+      std::exit(run_program(in));
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    const int status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? -WTERMSIG(st) : -1;
+    if (!read_all(fout, o) || !read_all(ferr, e)) return 2;
+    std::printf("%d %zu %zu\n", status, o.size(), e.size());
+    std::fwrite(o.data(), 1, o.size(), stdout);
+    std::fwrite(e.data(), 1, e.size(), stdout);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Registered before the first finalizer exists, so it runs after the
+  // finalizers' exit pass: like the Python script, the state stays alive
+  // through that pass, then everything dies silently.
+  std::atexit([] {
+    g_silent = true;
+    delete g_state;
+    g_state = nullptr;
+  });
+  weakref::set_unraisable_hook([](const weakref::unraisable_info&) { out("unraisable"); });
+  if (argc > 1 && std::strcmp(argv[1], "--server") == 0) return server();
+  if (argc > 1) {
+    std::ifstream file(argv[1]);
+    if (!file) {
+      std::fprintf(stderr, "cannot open %s\n", argv[1]);
+      return 2;
+    }
+    return run_program(file);
+  }
+  return run_program(std::cin);
 }

@@ -11,8 +11,14 @@ by line. On the first divergence the program is shrunk by delta debugging
 and the minimal reproducer is printed with both traces.
 
   wkdiff.py --driver build/tests/differential/weakref_diff_interp --seeds 1:200
-  wkdiff.py --driver ... --programs 100000           # long mode
+  wkdiff.py --driver ... --programs 100000 --keep-going --jobs 2   # long mode
+  wkdiff.py --driver ... --programs 50000 --start-seed 1050000     # resume
   wkdiff.py --driver ... --seed 1234 --show          # one seed: ops, script, traces
+
+Long mode runs programs through fork servers (oracle_server.py and
+`weakref_diff_interp --server`: a fork per program instead of an interpreter
+start-up); every divergence found that way is re-checked one process per
+program before it is reported. See README.md.
 
 Exit status: 0 no divergence, 1 divergence, 2 usage/infrastructure error.
 """
@@ -24,7 +30,8 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 from differences import PRELUDE, equivalent, normalise  # noqa: E402
 
 NS = 5    # owner slots S[]
@@ -256,19 +263,75 @@ def emit_python(prog):
 
 
 class Runner:
+    """One fresh process per program and side (the reference way to run)."""
+
     def __init__(self, driver, python, timeout=30):
         self.driver, self.python, self.timeout = driver, python, timeout
 
     def _run(self, cmd, stdin):
         p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=self.timeout)
-        if p.returncode != 0:
-            return [f"<exit {p.returncode}>"] + p.stdout.splitlines() + ["<stderr> " + l for l in p.stderr.splitlines()]
-        return p.stdout.splitlines()
+        return _lines(p.returncode, p.stdout, p.stderr)
 
     def traces(self, prog):
         py = self._run([self.python, "-"], emit_python(prog))
         cc = self._run([self.driver], emit_ops(prog))
         return [normalise(l) for l in py], [normalise(l) for l in cc]
+
+    def close(self):
+        pass
+
+
+def _lines(returncode, stdout, stderr):
+    if returncode != 0:
+        return [f"<exit {returncode}>"] + stdout.splitlines() + ["<stderr> " + l for l in stderr.splitlines()]
+    return stdout.splitlines()
+
+
+class _Server:
+    """A fork server (oracle_server.py, or weakref_diff_interp --server): one
+    long-lived process that runs each program in a fork()ed child of itself,
+    so the per-program cost is a fork instead of an interpreter start-up."""
+
+    def __init__(self, cmd):
+        self.cmd = cmd
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def run(self, text):
+        data = text.encode()
+        self.p.stdin.write(b"%d\n" % len(data) + data)
+        self.p.stdin.flush()
+        hdr = self.p.stdout.readline().split()
+        if len(hdr) != 3:
+            raise RuntimeError(f"fork server {self.cmd[0]} died (exit {self.p.wait()})")
+        status, n_out, n_err = map(int, hdr)
+        o = self.p.stdout.read(n_out).decode()
+        e = self.p.stdout.read(n_err).decode()
+        return _lines(status, o, e)
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
+class ServerRunner:
+    """Same traces as Runner, from two fork servers (a fresh child process per
+    program and side, forked from a pristine server: no state is shared
+    between programs). Used by the long mode; a divergence it finds is
+    re-checked with Runner before it is reported."""
+
+    def __init__(self, driver, python):
+        self.driver, self.python = driver, python
+        self.py = _Server([python, os.path.join(HERE, "oracle_server.py")])
+        self.cc = _Server([driver, "--server"])
+
+    def traces(self, prog):
+        py = self.py.run(emit_python(prog))
+        cc = self.cc.run(emit_ops(prog))
+        return [normalise(l) for l in py], [normalise(l) for l in cc]
+
+    def close(self):
+        self.py.close()
+        self.cc.close()
 
 
 def first_divergence(py, cc):
@@ -327,6 +390,60 @@ def parse_seeds(spec):
     return [int(s) for s in spec.split(",")]
 
 
+# Long mode with --jobs: each worker process owns one ServerRunner and runs
+# chunks of consecutive seeds; the parent confirms and reports divergences.
+_worker_runner = None
+
+
+def _worker_init(driver, python):
+    global _worker_runner
+    _worker_runner = ServerRunner(driver, python)
+
+
+def run_chunk(runner, seeds, deadline):
+    """Run `seeds` in order until `deadline` (absolute time or None). Returns
+    (seeds run, diverging seeds)."""
+    done, bad = 0, []
+    for seed in seeds:
+        if deadline is not None and time.time() > deadline:
+            break
+        py, cc = runner.traces(generate(seed))
+        done += 1
+        if first_divergence(py, cc) is not None:
+            bad.append(seed)
+    return done, bad
+
+
+def _worker_chunk(task):
+    seeds, deadline = task
+    return run_chunk(_worker_runner, seeds, deadline)
+
+
+def check_server(runner, seeds):
+    """The fork servers must give exactly the traces of one process per
+    program, for generated programs and for the failure paths (an uncaught
+    Python exception with a live finalizer, a bad interpreter op)."""
+    srv = ServerRunner(runner.driver, runner.python)
+    bad = 0
+    try:
+        for seed in seeds:
+            a, b = runner.traces(generate(seed)), srv.traces(generate(seed))
+            if a != b:
+                bad += 1
+                print(f"SERVER MISMATCH seed {seed}:\n  one process: {a}\n  server:      {b}")
+        script = PY_HEADER + "S[0] = Obj(1)\nF[0] = weakref.finalize(S[0], finfn, 7)\nraise KeyError(3)\n"
+        ops = "new 0 0 1\nbogus 1\n"
+        for what, a, b in (("python exception", runner._run([runner.python, "-"], script), srv.py.run(script)),
+                           ("bad op", runner._run([runner.driver], ops), srv.cc.run(ops))):
+            if a != b:
+                bad += 1
+                print(f"SERVER MISMATCH ({what}):\n  one process: {a}\n  server:      {b}")
+    finally:
+        srv.close()
+    print(f"wkdiff --check-server: {len(seeds)} seeds + 2 failure cases, {bad} mismatches")
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--driver", required=True, help="path of weakref_diff_interp")
@@ -335,15 +452,31 @@ def main():
     g.add_argument("--seeds", default="1:200", help="LO:HI (half-open) or a,b,c")
     g.add_argument("--programs", type=int, help="long mode: run N programs from --start-seed")
     g.add_argument("--seed", type=int, help="one seed")
-    ap.add_argument("--start-seed", type=int, default=1000000)
+    ap.add_argument("--start-seed", type=int, default=1000000,
+                    help="long mode: first seed (default 1000000); resume an interrupted run from the "
+                         "'all seeds below N done' of its last progress line")
     ap.add_argument("--show", action="store_true", help="print program, script and both traces")
     ap.add_argument("--keep-going", action="store_true", help="report every diverging seed")
-    ap.add_argument("--time-budget", type=float, default=None, help="long mode: stop after this many seconds")
+    ap.add_argument("--time-budget", type=float, default=None, help="stop after this many seconds")
+    ap.add_argument("--jobs", "-j", type=int, default=1,
+                    help="worker processes, each with its own pair of fork servers (implies --server)")
+    ap.add_argument("--server", dest="server", action="store_true", default=None,
+                    help="run programs through fork servers (oracle_server.py, weakref_diff_interp --server): "
+                         "a fork per program instead of an interpreter start-up, same traces; the default in "
+                         "long mode; a divergence is always re-checked one process per program")
+    ap.add_argument("--no-server", dest="server", action="store_false",
+                    help="one fresh python3 and driver process per program (the default outside long mode)")
+    ap.add_argument("--chunk", type=int, default=200, help="seeds per work unit with --jobs (default 200)")
+    ap.add_argument("--check-server", action="store_true",
+                    help="self-test of the fork servers: run the seeds both ways and require identical traces")
     args = ap.parse_args()
     if not os.access(args.driver, os.X_OK):
         print(f"driver not executable: {args.driver}", file=sys.stderr)
         return 2
     runner = Runner(args.driver, args.python)
+    if args.check_server:
+        return check_server(runner, parse_seeds(args.seeds) if args.programs is None else
+                            range(args.start_seed, args.start_seed + args.programs))
     ver = subprocess.run([args.python, "-c", "import sys; print(sys.version.split()[0])"],
                          capture_output=True, text=True).stdout.strip()
     if args.seed is not None:
@@ -352,26 +485,85 @@ def main():
         seeds = range(args.start_seed, args.start_seed + args.programs)
     else:
         seeds = parse_seeds(args.seeds)
+    use_server = args.server if args.server is not None else (args.programs is not None or args.jobs > 1)
+    if args.show or args.seed is not None:
+        use_server, args.jobs = False, 1
     t0 = time.time()
+    deadline = None if args.time_budget is None else t0 + args.time_budget
     ran = diverged = 0
-    for seed in seeds:
-        if args.time_budget is not None and time.time() - t0 > args.time_budget:
-            break
+    covered = None  # every seed of seeds[:covered] was run
+
+    def on_divergence(seed):
+        """Confirm with one process per program (the reference), shrink, print."""
+        nonlocal diverged
         prog = generate(seed)
-        py, cc = runner.traces(prog)
-        ran += 1
-        if args.show:
-            print(emit_ops(prog)); print(emit_python(prog))
-            print("python:", py); print("c++:   ", cc)
-        if first_divergence(py, cc) is not None:
-            diverged += 1
+        if first_divergence(*runner.traces(prog)) is None:
+            print(f"HARNESS ERROR seed {seed}: the fork servers saw a divergence that one process per "
+                  f"program does not reproduce (--no-server)")
+        else:
             report(runner, seed, prog)
-            if not args.keep_going:
+        diverged += 1
+        sys.stdout.flush()
+
+    if not use_server:
+        for seed in seeds:
+            if deadline is not None and time.time() > deadline:
                 break
-    print(f"wkdiff: {ran} programs, {diverged} diverging, oracle CPython {ver} ({args.python}), "
-          f"{time.time() - t0:.1f}s")
+            prog = generate(seed)
+            py, cc = runner.traces(prog)
+            ran += 1
+            if args.show:
+                print(emit_ops(prog)); print(emit_python(prog))
+                print("python:", py); print("c++:   ", cc)
+            if first_divergence(py, cc) is not None:
+                diverged += 1
+                report(runner, seed, prog)
+                if not args.keep_going:
+                    break
+        covered = ran
+    else:
+        seeds = list(seeds)
+        chunks = [seeds[i:i + args.chunk] for i in range(0, len(seeds), args.chunk)]
+        covered, gap = 0, False
+        pool = srv = None
+        try:
+            if args.jobs > 1:
+                import multiprocessing
+                pool = multiprocessing.get_context("fork").Pool(args.jobs, _worker_init,
+                                                               (args.driver, args.python))
+                results = pool.imap(_worker_chunk, [(c, deadline) for c in chunks])
+            else:
+                srv = ServerRunner(args.driver, args.python)
+                results = (run_chunk(srv, c, deadline) for c in chunks)
+            for chunk, (done, bad) in zip(chunks, results):
+                ran += done
+                if not gap:
+                    covered += done
+                    gap = done < len(chunk)
+                for seed in bad:
+                    on_divergence(seed)
+                nxt = seeds[covered] if covered < len(seeds) else seeds[-1] + 1
+                print(f"wkdiff: progress: {ran} programs, all seeds below {nxt} done, {diverged} diverging, "
+                      f"{time.time() - t0:.0f}s", file=sys.stderr, flush=True)
+                if bad and not args.keep_going:
+                    break
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            if srv is not None:
+                srv.close()
+    seeds = list(seeds) if not isinstance(seeds, list) else seeds
+    span = f", seeds {seeds[0]}..{seeds[covered - 1]}" if covered else ""
+    how = f"fork servers, {args.jobs} job(s)" if use_server else "one process per program"
+    print(f"wkdiff: {ran} programs{span}, {diverged} diverging, oracle CPython {ver} ({args.python}), "
+          f"{how}, {time.time() - t0:.1f}s")
     return 1 if diverged else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:  # a server or process failed
+        print(f"wkdiff: infrastructure error: {e}", file=sys.stderr)
+        sys.exit(2)
