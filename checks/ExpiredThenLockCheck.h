@@ -4,7 +4,9 @@
 #define WEAKCHECK_CHECKS_EXPIREDTHENLOCKCHECK_H
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/StringRef.h"
 #include <string>
+#include <vector>
 
 namespace clang::tidy::weakref {
 
@@ -21,8 +23,20 @@ public:
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
 
+  /// The method names the matchers need, parsed once from the options.
+  struct Methods {
+    std::vector<llvm::StringRef> Expired;
+    std::vector<llvm::StringRef> Alive;
+  };
+
 private:
   const std::string WeakReferences;
+  const std::string StrongOwners;
+  const std::string ExpiredMethods;
+  const std::string AliveMethods;
+  const std::string LockMethods;
+  const std::string ThrowingLockMethods;
+  const Methods Names;
 };
 
 } // namespace clang::tidy::weakref
