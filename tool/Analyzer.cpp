@@ -3,11 +3,17 @@
 #include "Analyzer.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+#include "clang-tidy/ClangTidyProfiling.h"
+#include "clang-tidy/ExpandModularHeadersPPCallbacks.h"
 #include "clang-tidy/GlobList.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Preprocessor.h"
+#include "utils/Keywords.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
-#include "clang/Frontend/MultiplexConsumer.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Core/Replacement.h"
@@ -30,6 +36,7 @@
 
 using namespace clang;
 using namespace clang::tidy;
+namespace keywords = clang::tidy::weakref::keywords;
 
 namespace weakcheck {
 
@@ -406,42 +413,114 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
 
 namespace {
 
-/// Restricts the AST traversal of every matcher to declarations outside
-/// system headers (unless SystemHeaders is set): findings there are never
-/// reported, and a translation unit is mostly its standard headers, so this
-/// is most of the matching time. Everything else is forwarded unchanged.
-class SkipSystemHeadersConsumer : public MultiplexConsumer {
+/// The declarations of every top-level declaration outside system headers
+/// (findings there are never reported, and a translation unit is mostly its
+/// standard headers, so this is most of the matching time).
+std::vector<Decl *> userDeclarations(ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::vector<Decl *> Scope;
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    SourceLocation Loc = SM.getExpansionLoc(D->getLocation());
+    if (Loc.isInvalid() || !SM.isInSystemHeader(Loc))
+      Scope.push_back(D);
+  }
+  return Scope;
+}
+
+/// What clang-tidy's ClangTidyASTConsumer does for one translation unit,
+/// with two differences: the matchers' traversal is restricted to
+/// declarations outside system headers (unless SystemHeaders is set), and
+/// matchers are registered only after parsing, for the checks that the
+/// pre-filter keeps (see checks/utils/Keywords.h). Checks' preprocessor
+/// callbacks are registered before parsing, as in clang-tidy.
+class TidyConsumer : public ASTConsumer {
 public:
-  explicit SkipSystemHeadersConsumer(std::unique_ptr<ASTConsumer> Inner)
-      : MultiplexConsumer(one(std::move(Inner))) {}
-  static std::vector<std::unique_ptr<ASTConsumer>>
-  one(std::unique_ptr<ASTConsumer> C) {
-    std::vector<std::unique_ptr<ASTConsumer>> V;
-    V.push_back(std::move(C));
-    return V;
-  }
+  struct Setup {
+    std::vector<std::unique_ptr<ClangTidyCheck>> Checks;
+    keywords::Declarations Keywords;
+    std::unique_ptr<ClangTidyProfiling> Profiling;
+    std::unique_ptr<ast_matchers::MatchFinder> Finder;
+    Preprocessor *PP = nullptr;
+    bool SkipSystemHeaders = true;
+    bool Prefilter = true;
+    PrefilterOutcome *Outcome = nullptr;
+  };
+  explicit TidyConsumer(Setup S) : S(std::move(S)) {}
+
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    const SourceManager &SM = Ctx.getSourceManager();
-    std::vector<Decl *> Scope;
-    for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-      SourceLocation Loc = SM.getExpansionLoc(D->getLocation());
-      if (Loc.isInvalid() || !SM.isInSystemHeader(Loc))
-        Scope.push_back(D);
+    std::vector<ClangTidyCheck *> Kept;
+    for (const auto &Check : S.Checks) {
+      if (S.Prefilter && !mayReport(*Check)) {
+        if (S.Outcome)
+          S.Outcome->Skipped.push_back(nameOf(*Check));
+        continue;
+      }
+      Kept.push_back(Check.get());
     }
-    Ctx.setTraversalScope(Scope);
-    MultiplexConsumer::HandleTranslationUnit(Ctx);
+    if (S.Outcome) {
+      S.Outcome->Ran = Kept.size();
+      llvm::sort(S.Outcome->Skipped);
+    }
+    if (Kept.empty())
+      return; // nothing can report: no traversal at all
+    for (ClangTidyCheck *Check : Kept)
+      Check->registerMatchers(S.Finder.get());
+    if (S.SkipSystemHeaders)
+      Ctx.setTraversalScope(userDeclarations(Ctx));
+    S.Finder->matchAST(Ctx);
   }
+
+  ~TidyConsumer() override {
+    // As in clang-tidy: the profile is printed when it is destroyed, after
+    // the finder and the checks.
+    S.Finder.reset();
+    S.Checks.clear();
+    S.Profiling.reset();
+  }
+
+private:
+  /// False only when the check declared keywords and none of them is in
+  /// the translation unit's identifier table.
+  bool mayReport(const ClangTidyCheck &Check) const {
+    const std::vector<std::string> *Words = S.Keywords.keywordsOf(&Check);
+    if (!Words)
+      return true;
+    const IdentifierTable &Idents = S.PP->getIdentifierTable();
+    // Identifiers of a precompiled header or module are loaded lazily:
+    // the table does not show them all, so do not filter at all.
+    if (Idents.getExternalIdentifierLookup())
+      return true;
+    return llvm::any_of(*Words, [&](const std::string &W) {
+      return keywords::mayBeDeclared(W, Idents);
+    });
+  }
+  static std::string nameOf(const ClangTidyCheck &Check) {
+    // ClangTidyCheck keeps its name private; MatchCallback::getID is public.
+    return static_cast<const ast_matchers::MatchFinder::MatchCallback &>(Check)
+        .getID()
+        .str();
+  }
+
+  Setup S;
 };
 
 /// clang-tidy's checks, NOLINT handling and options, run as a frontend
-/// action over one translation unit.
+/// action over one translation unit (clang-tidy's own
+/// ClangTidyASTConsumerFactory::createASTConsumer, minus the static
+/// analyzer, which weakcheck never runs, plus the pre-filter).
 class TidyActionFactory : public tooling::FrontendActionFactory {
 public:
   TidyActionFactory(ClangTidyContext &Context,
                     llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
-                    bool SkipSystemHeaders)
-      : ConsumerFactory(Context, std::move(FS)),
-        SkipSystemHeaders(SkipSystemHeaders) {}
+                    bool SkipSystemHeaders, bool Prefilter,
+                    PrefilterOutcome *Outcome)
+      : Context(Context), FS(std::move(FS)),
+        SkipSystemHeaders(SkipSystemHeaders), Prefilter(Prefilter),
+        Outcome(Outcome) {
+    for (const ClangTidyModuleRegistry::entry &E :
+         ClangTidyModuleRegistry::entries())
+      E.instantiate()->addCheckFactories(Factories);
+  }
 
   std::unique_ptr<FrontendAction> create() override {
     return std::make_unique<Action>(*this);
@@ -459,24 +538,72 @@ public:
   }
 
 private:
+  std::unique_ptr<ASTConsumer> createConsumer(CompilerInstance &CI,
+                                              StringRef File) {
+    SourceManager *SM = &CI.getSourceManager();
+    Context.setSourceManager(SM);
+    Context.setCurrentFile(File);
+    Context.setASTContext(&CI.getASTContext());
+    if (auto WorkingDir = SM->getFileManager()
+                              .getVirtualFileSystem()
+                              .getCurrentWorkingDirectory())
+      Context.setCurrentBuildDirectory(*WorkingDir);
+
+    TidyConsumer::Setup S;
+    {
+      // The checks declare their keywords while they are created.
+      keywords::Collector Collect(S.Keywords);
+      S.Checks = Factories.createChecksForLanguage(&Context);
+    }
+
+    ast_matchers::MatchFinder::MatchFinderOptions FinderOptions;
+    if (Context.getEnableProfiling()) {
+      S.Profiling = std::make_unique<ClangTidyProfiling>(
+          Context.getProfileStorageParams());
+      FinderOptions.CheckProfiling.emplace(S.Profiling->Records);
+    }
+    S.Finder =
+        std::make_unique<ast_matchers::MatchFinder>(std::move(FinderOptions));
+
+    Preprocessor *PP = &CI.getPreprocessor();
+    Preprocessor *ModuleExpanderPP = PP;
+    if (Context.canEnableModuleHeadersParsing() &&
+        Context.getLangOpts().Modules && FS) {
+      auto Expander =
+          std::make_unique<tooling::ExpandModularHeadersPPCallbacks>(&CI, FS);
+      ModuleExpanderPP = Expander->getPreprocessor();
+      PP->addPPCallbacks(std::move(Expander));
+    }
+    for (const auto &Check : S.Checks)
+      Check->registerPPCallbacks(*SM, PP, ModuleExpanderPP);
+
+    S.PP = PP;
+    S.SkipSystemHeaders = SkipSystemHeaders;
+    S.Prefilter = Prefilter;
+    S.Outcome = Outcome;
+    if (Outcome)
+      Outcome->Enabled = S.Checks.size();
+    return std::make_unique<TidyConsumer>(std::move(S));
+  }
+
   class Action : public ASTFrontendAction {
   public:
     explicit Action(TidyActionFactory &Owner) : Owner(Owner) {}
     std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                    StringRef File) override {
-      std::unique_ptr<ASTConsumer> Consumer =
-          Owner.ConsumerFactory.createASTConsumer(CI, File);
-      if (!Owner.SkipSystemHeaders || !Consumer)
-        return Consumer;
-      return std::make_unique<SkipSystemHeadersConsumer>(std::move(Consumer));
+      return Owner.createConsumer(CI, File);
     }
 
   private:
     TidyActionFactory &Owner;
   };
 
-  ClangTidyASTConsumerFactory ConsumerFactory;
+  ClangTidyContext &Context;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS;
+  ClangTidyCheckFactories Factories;
   bool SkipSystemHeaders;
+  bool Prefilter;
+  PrefilterOutcome *Outcome;
 };
 
 } // namespace
@@ -524,10 +651,11 @@ FileRun Analyzer::analyze(const std::string &File,
 
   bool SkipSystemHeaders =
       !Context.getOptionsForFile(File).SystemHeaders.value_or(false);
-  TidyActionFactory Factory(Context, FS, SkipSystemHeaders);
+  FileRun Run;
+  TidyActionFactory Factory(Context, FS, SkipSystemHeaders, Config.Prefilter,
+                            &Run.Prefilter);
   Tool.run(&Factory);
 
-  FileRun Run;
   Run.File = File;
   Run.Errors = DiagConsumer.take();
   return Run;

@@ -31,12 +31,23 @@ struct AnalyzerConfig {
   std::string ConfigSource = "--config";       ///< names ConfigText in errors
   std::string ResourceDir; ///< Clang's resource dir; empty: built-in default.
   bool EnableCheckProfile = false; ///< per-check timings on stderr
+  /// Skip the checks whose keywords (checks/utils/Keywords.h) do not occur
+  /// in a translation unit, and matching altogether when none is left.
+  bool Prefilter = true;
+};
+
+/// What the pre-filter did in one translation unit.
+struct PrefilterOutcome {
+  unsigned Enabled = 0; ///< checks enabled for the unit
+  unsigned Ran = 0;     ///< of them, matched (0: no AST traversal at all)
+  std::vector<std::string> Skipped; ///< names of the checks skipped
 };
 
 /// The outcome of analysing one translation unit.
 struct FileRun {
   std::string File; ///< Absolute.
   std::vector<clang::tidy::ClangTidyError> Errors;
+  PrefilterOutcome Prefilter;
 };
 
 class Analyzer {

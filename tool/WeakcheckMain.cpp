@@ -14,6 +14,7 @@
 #include "Version.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -99,6 +100,11 @@ cl::opt<bool> EnableCheckProfile(
     "enable-check-profile",
     cl::desc("Print the time each check takes, per translation unit, to stderr"),
     cl::cat(Category));
+cl::opt<bool> Prefilter(
+    "prefilter", cl::init(true),
+    cl::desc("Skip checks whose API names never occur in a translation unit\n"
+             "(default: on; --prefilter=false to measure without it)"),
+    cl::cat(Category), cl::Hidden);
 cl::opt<bool> Quiet("quiet", cl::desc("Do not print the summary to stderr"),
                     cl::cat(Category));
 cl::opt<std::string> ResourceDir(
@@ -417,6 +423,7 @@ int main(int argc, const char **argv) {
     AConfig.HeaderFilter = HeaderFilter;
   AConfig.ResourceDir = ResourceDir;
   AConfig.EnableCheckProfile = EnableCheckProfile;
+  AConfig.Prefilter = Prefilter;
   if (Config.getNumOccurrences() && ConfigFile.getNumOccurrences())
     return fail("--config and --config-file cannot be used together");
   if (Config.getNumOccurrences()) {
@@ -503,6 +510,16 @@ int main(int argc, const char **argv) {
     return fail(Error);
 
   std::vector<weakcheck::FileRun> Runs = analyzeAll(*Analyzer, *DB, Files);
+  if (EnableCheckProfile)
+    for (const weakcheck::FileRun &Run : Runs) {
+      // What the pre-filter did, beside the per-check times.
+      const weakcheck::PrefilterOutcome &P = Run.Prefilter;
+      errs() << "weakcheck: pre-filter: " << Run.File << ": matched " << P.Ran
+             << " of " << P.Enabled << " checks";
+      if (!P.Skipped.empty())
+        errs() << "; skipped " << join(P.Skipped, ",");
+      errs() << "\n";
+    }
   weakcheck::Report Report = weakcheck::buildReport(Runs);
 
   std::string Rendered;

@@ -662,6 +662,119 @@ TEST(Examples, FindsEveryMarkedBugAndNothingElse) {
   }
 }
 
+// ---- the pre-filter (checks/utils/Keywords.h) --------------------------------------
+
+/// weakcheck's "pre-filter: <file>: matched N of M checks; skipped a,b" line
+/// (printed with --enable-check-profile) for \p File.
+std::string prefilterLine(const Result &R, const std::string &File) {
+  std::istringstream In(R.Err);
+  for (std::string Line; std::getline(In, Line);)
+    if (Line.rfind("weakcheck: pre-filter: ", 0) == 0 &&
+        Line.find("/" + File + ": ") != std::string::npos)
+      return Line;
+  return "";
+}
+
+TEST(Prefilter, TranslationUnitWithoutTheApiIsNotMatchedAtAll) {
+  TempDir Dir;
+  writeFile(Dir.Path / "plain.cpp", "struct S { int x; };\nint f(S s) { return s.x; }\n");
+  fs::copy(Data + "/findings.cpp", Dir.Path / "findings.cpp");
+  const std::string Check = "--checks=-*,weakref-dead-on-arrival";
+  Result R = weakcheck({Check, "--enable-check-profile", "plain.cpp", "findings.cpp", "--",
+                        "-std=c++17"},
+                       Dir.Path);
+  // Still reported where the API is used...
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_EQ(warningLines(R.Out).size(), 1u) << describe(R);
+  EXPECT_NE(R.Out.find("findings.cpp:4:29: warning: weak reference 'w' is dead on arrival"),
+            std::string::npos)
+      << describe(R);
+  EXPECT_EQ(prefilterLine(R, "findings.cpp"),
+            "weakcheck: pre-filter: " + (Dir.Path / "findings.cpp").string() +
+                ": matched 1 of 1 checks")
+      << describe(R);
+  // ...and where it is not, no check runs and the AST is not traversed.
+  EXPECT_EQ(prefilterLine(R, "plain.cpp"),
+            "weakcheck: pre-filter: " + (Dir.Path / "plain.cpp").string() +
+                ": matched 0 of 1 checks; skipped weakref-dead-on-arrival")
+      << describe(R);
+  // --prefilter=false runs the check everywhere; the report is the same.
+  Result Off = weakcheck({Check, "--prefilter=false", "--enable-check-profile", "plain.cpp",
+                          "findings.cpp", "--", "-std=c++17"},
+                         Dir.Path);
+  EXPECT_EQ(Off.Out, R.Out);
+  EXPECT_NE(prefilterLine(Off, "plain.cpp").find("matched 1 of 1 checks"), std::string::npos)
+      << describe(Off);
+}
+
+TEST(Prefilter, SkipsOnlyTheChecksWhoseApiIsAbsent) {
+  TempDir Dir;
+  // The standard smart pointers are declared, CPython, pybind11 and the
+  // weakref runtime are not.
+  writeFile(Dir.Path / "std.cpp", "#include <memory>\nstd::shared_ptr<int> p;\n");
+  Result R = weakcheck({"--enable-check-profile", "std.cpp", "--", "-std=c++17"}, Dir.Path);
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  std::string Line = prefilterLine(R, "std.cpp");
+  for (const char *Skipped : {"weakref-capi-clear-weakrefs", "weakref-capi-borrowed-getobject",
+                              "weakref-callback-arity", "weakref-finalizer-captures-referent"})
+    EXPECT_NE(Line.find(Skipped), std::string::npos) << Skipped << "\n" << Line;
+  for (const char *Kept : {"weakref-dead-on-arrival", "weakref-self-capture-cycle",
+                           "weakref-destructor-resurrection",
+                           "weakref-non-public-enable-shared-from-this"})
+    EXPECT_EQ(Line.find(Kept), std::string::npos) << Kept << "\n" << Line;
+}
+
+// What a scan of the user's own text would miss: the API is reached only
+// through names declared in a system header (an alias of std::weak_ptr, a
+// base class deriving from enable_shared_from_this). The pre-filter looks at
+// every identifier of the unit, so these are still found.
+TEST(Prefilter, ApiReachedOnlyThroughSystemHeadersIsStillChecked) {
+  TempDir Dir;
+  fs::create_directories(Dir.Path / "sys");
+  writeFile(Dir.Path / "sys/lib.h",
+            "#include <memory>\n"
+            "namespace lib {\n"
+            "struct Base : std::enable_shared_from_this<Base> {};\n"
+            "using Owner = std::shared_ptr<Base>;\n"
+            "using Handle = std::weak_ptr<Base>;\n"
+            "}\n");
+  writeFile(Dir.Path / "user.cpp",
+            "#include <lib.h>\n"
+            "class Conn : lib::Base {};\n"
+            "void f() {\n"
+            "  lib::Handle h = lib::Owner(new lib::Base);\n"
+            "  (void)h;\n"
+            "}\n");
+  const std::vector<std::string> Tail = {"user.cpp", "--", "-std=c++17", "-isystem", "sys"};
+  std::vector<std::string> On = {"--checks=-*,weakref-dead-on-arrival,"
+                                 "weakref-non-public-enable-shared-from-this"};
+  On.insert(On.end(), Tail.begin(), Tail.end());
+  Result R = weakcheck(On, Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  std::set<std::string> Lines = warningLines(R.Out);
+  ASSERT_EQ(Lines.size(), 2u) << describe(R);
+  EXPECT_EQ(Lines.begin()->substr(0, 11), "user.cpp:2:") << describe(R);
+  EXPECT_EQ(std::next(Lines.begin())->substr(0, 11), "user.cpp:4:") << describe(R);
+  std::vector<std::string> Off = On;
+  Off.insert(Off.begin(), "--prefilter=false");
+  EXPECT_EQ(weakcheck(Off, Dir.Path).Out, R.Out);
+}
+
+// A check option that is a pattern, not a name, keeps the check running:
+// the pre-filter cannot tell which identifiers a regular expression needs.
+TEST(Prefilter, PatternOptionsDisableTheFilterForThatCheck) {
+  TempDir Dir;
+  writeFile(Dir.Path / "plain.cpp", "int f(int x) { return x; }\n");
+  Result R = weakcheck({"--checks=-*,weakref-capi-borrowed-getobject",
+                        "--config={CheckOptions: "
+                        "{weakref-capi-borrowed-getobject.FetchFunctions: 'PyWeakref_.*'}}",
+                        "--enable-check-profile", "plain.cpp", "--", "-std=c++17"},
+                       Dir.Path);
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_NE(prefilterLine(R, "plain.cpp").find("matched 1 of 1 checks"), std::string::npos)
+      << describe(R);
+}
+
 // ---- the clang-tidy plugin -------------------------------------------------------
 
 TEST(Plugin, ClangTidyWithPluginReportsWhatWeakcheckReports) {
