@@ -6,6 +6,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "utils/WeakrefMatchers.h"
+#include "utils/Keywords.h"
 #include <optional>
 
 using namespace clang::ast_matchers;
@@ -317,7 +318,11 @@ CallbackArityCheck::CallbackArityCheck(StringRef Name,
           Options.get("CapiFunctionFactories", DefaultCapiFunctionFactories)),
       RuntimeRefs(Options.get("RuntimeRefs", DefaultRuntimeRefs)),
       RuntimeFinalizers(
-          Options.get("RuntimeFinalizers", DefaultRuntimeFinalizers)) {}
+          Options.get("RuntimeFinalizers", DefaultRuntimeFinalizers)) {
+  // Every report is about one of these weak references or finalizers.
+  keywords::declare(this, {PybindWeakrefs, CapiWeakrefFactories, RuntimeRefs,
+                           RuntimeFinalizers});
+}
 
 void CallbackArityCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "PybindWeakrefs", PybindWeakrefs);

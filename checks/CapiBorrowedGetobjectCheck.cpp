@@ -11,6 +11,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Regex.h"
+#include "utils/Keywords.h"
 #include <memory>
 #include <optional>
 #include <vector>
@@ -455,7 +456,11 @@ CapiBorrowedGetobjectCheck::CapiBorrowedGetobjectCheck(
                                            DefaultStrongReferenceFunctions)),
       SafeFunctions(Options.get("SafeFunctions", DefaultSafeFunctions)),
       ApiFunctions(Options.get("ApiFunctions", DefaultApiFunctions)),
-      HelperDepth(Options.get("HelperDepth", DefaultHelperDepth)) {}
+      HelperDepth(Options.get("HelperDepth", DefaultHelperDepth)) {
+  // Every report starts at a fetch function or macro (patterns that are not
+  // plain names make the check always run).
+  keywords::declare(this, {FetchFunctions});
+}
 
 void CapiBorrowedGetobjectCheck::storeOptions(
     ClangTidyOptions::OptionMap &Opts) {

@@ -8,6 +8,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "utils/Keywords.h"
 #include <optional>
 #include <vector>
 
@@ -371,7 +372,10 @@ CapiClearWeakrefsCheck::CapiClearWeakrefsCheck(StringRef Name,
     : ClangTidyCheck(Name, Context),
       ClearFunctions(Options.get("ClearFunctions", DefaultClearFunctions)),
       FreeFunctions(Options.get("FreeFunctions", DefaultFreeFunctions)),
-      HelperDepth(Options.get("HelperDepth", DefaultHelperDepth)) {}
+      HelperDepth(Options.get("HelperDepth", DefaultHelperDepth)) {
+  // Every report is about a PyTypeObject or PyType_Spec variable.
+  keywords::declare(this, {"PyTypeObject;_typeobject;PyType_Spec"});
+}
 
 void CapiClearWeakrefsCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "ClearFunctions", ClearFunctions);

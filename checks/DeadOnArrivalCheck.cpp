@@ -5,6 +5,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "utils/WeakrefMatchers.h"
+#include "utils/Keywords.h"
 
 using namespace clang::ast_matchers;
 
@@ -38,7 +39,11 @@ DeadOnArrivalCheck::DeadOnArrivalCheck(StringRef Name,
           Options.get("WeakKeyContainers", DefaultWeakKeyContainers)),
       WeakValueContainers(
           Options.get("WeakValueContainers", DefaultWeakValueContainers)),
-      InsertMethods(Options.get("InsertMethods", DefaultInsertMethods)) {}
+      InsertMethods(Options.get("InsertMethods", DefaultInsertMethods)) {
+  // Every report is about a weak reference or a weak container.
+  keywords::declare(this,
+                    {WeakReferences, WeakKeyContainers, WeakValueContainers});
+}
 
 void DeadOnArrivalCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "WeakReferences", WeakReferences);

@@ -6,6 +6,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "utils/WeakrefMatchers.h"
+#include "utils/Keywords.h"
 
 using namespace clang::ast_matchers;
 
@@ -65,7 +66,10 @@ FinalizerCapturesReferentCheck::FinalizerCapturesReferentCheck(
       Binders(Options.get("Binders", ownership::DefaultBinders)),
       PointerCasts(Options.get("PointerCasts", ownership::DefaultPointerCasts)),
       Model(ownership::OwnershipOptions::parse(StrongOwners, WeakReferences,
-                                                   Binders, PointerCasts)) {}
+                                                   Binders, PointerCasts)) {
+  // Every report is about the construction of one of these.
+  keywords::declare(this, {Finalizers});
+}
 
 void FinalizerCapturesReferentCheck::storeOptions(
     ClangTidyOptions::OptionMap &Opts) {

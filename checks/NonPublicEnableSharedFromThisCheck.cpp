@@ -6,6 +6,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "utils/WeakrefMatchers.h"
+#include "utils/Keywords.h"
 
 using namespace clang::ast_matchers;
 
@@ -50,7 +51,10 @@ NonPublicEnableSharedFromThisCheck::NonPublicEnableSharedFromThisCheck(
     StringRef Name, ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
       EnableSharedFromThis(
-          Options.get("EnableSharedFromThis", DefaultEnableSharedFromThis)) {}
+          Options.get("EnableSharedFromThis", DefaultEnableSharedFromThis)) {
+  // Every report is about a class deriving from one of these.
+  keywords::declare(this, {EnableSharedFromThis});
+}
 
 void NonPublicEnableSharedFromThisCheck::storeOptions(
     ClangTidyOptions::OptionMap &Opts) {

@@ -6,6 +6,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "utils/WeakrefMatchers.h"
+#include "utils/Keywords.h"
 
 using namespace clang::ast_matchers;
 
@@ -144,7 +145,10 @@ SelfCaptureCycleCheck::SelfCaptureCycleCheck(StringRef Name,
       Binders(Options.get("Binders", ownership::DefaultBinders)),
       PointerCasts(Options.get("PointerCasts", ownership::DefaultPointerCasts)),
       Model(ownership::OwnershipOptions::parse(StrongOwners, WeakReferences,
-                                                   Binders, PointerCasts)) {}
+                                                   Binders, PointerCasts)) {
+  // Every report is about a callable holding one of these strong owners.
+  keywords::declare(this, {StrongOwners});
+}
 
 void SelfCaptureCycleCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CallableStorage", CallableStorage);

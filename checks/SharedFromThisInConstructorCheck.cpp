@@ -4,6 +4,7 @@
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "utils/Keywords.h"
 
 using namespace clang::ast_matchers;
 
@@ -30,6 +31,8 @@ SharedFromThisInConstructorCheck::SharedFromThisInConstructorCheck(
   O.CallDepth = CallDepth;
   O.OwnerRequestsOnly = true;
   Requests = std::make_unique<thisescape::EscapeFinder>(std::move(O));
+  // Every report is about shared_from_this() / weak_from_this() of these.
+  keywords::declare(this, {EnableSharedFromThis});
 }
 
 void SharedFromThisInConstructorCheck::storeOptions(
