@@ -83,10 +83,13 @@ TEST(Containers, V1_DifferentialSeed1002173_ReassignNewValueKeepsPosition) {
   // setdefault on a present key changes nothing.
   EXPECT_EQ(d.setdefault(1, a), b2);
   EXPECT_EQ(d.items()[1].second, b2);
-  d.popitem();  // the oldest: key 0
-  auto first = d.popitem();
-  ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(first->first, 1);
+  auto last = d.popitem();  // LIFO: key 2, then the replaced key 1 in its place
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->first, 2);
+  auto next = d.popitem();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->first, 1);
+  EXPECT_EQ(next->second, b2);
 }
 
 // A key erased, or whose value died, is new when set again: it goes to the
@@ -132,6 +135,36 @@ TEST(Containers, V1_DifferentialReassignDuringIteration) {
   EXPECT_EQ(before.key(), 2);
   ++before;
   EXPECT_EQ(before, d.end());
+}
+
+// Seed 116 of generator 2 (shrunk: new; wvset 0; wvset 1; popitem).
+// CPython's WeakValueDictionary.popitem is dict.popitem: LIFO, the newest
+// live item (dead ones on the way are dropped); weak_value_dict::popitem
+// used to take the oldest.
+TEST(Containers, V1_DifferentialSeed116_PopitemTakesTheNewest) {
+  auto o = std::make_shared<Val>(1), p = std::make_shared<Val>(2);
+  weakref::weak_value_dict<int, Val> d;
+  d.insert_or_assign(0, o);
+  d.insert_or_assign(1, o);
+  auto item = d.popitem();
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->first, 1);
+  // Dead values are skipped; a re-set key keeps its place (it is not the newest).
+  auto q = std::make_shared<Val>(3);
+  d.insert_or_assign(5, p);
+  d.insert_or_assign(6, q);
+  d.insert_or_assign(7, p);
+  d.insert_or_assign(6, o);  // keeps its position between 5 and 7
+  d.insert_or_assign(8, q);
+  q.reset();                 // 8 dies
+  p.reset();                 // 5 and 7 die
+  item = d.popitem();
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->first, 6);
+  item = d.popitem();
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->first, 0);
+  EXPECT_FALSE(d.popitem().has_value());  // Python: KeyError
 }
 
 namespace {

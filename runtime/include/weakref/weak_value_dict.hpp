@@ -9,8 +9,8 @@
 // Keys: ordinary values (Hash, KeyEqual: std::hash<K>, operator== by
 // default), held strongly.
 //
-// Order: iteration (and items(), popitem()) follows insertion order of keys,
-// as a Python dict: assigning to a key that is present with a live value
+// Order: iteration and items() follow insertion order of keys, and
+// popitem() takes the last one, as in a Python dict: assigning to a key that is present with a live value
 // replaces the value in place - the key keeps its iteration position and its
 // original key object (Python keeps the dict's key; only observable when
 // equal keys are distinguishable). A key that was erased, or whose value
@@ -232,14 +232,15 @@ class weak_value_dict {
     return out;
   }
 
-  /// Remove and return some live (key, value) (the oldest); nullopt if none.
+  /// Remove and return the newest live (key, value), last in iteration
+  /// order (Python: popitem() is LIFO); nullopt if none (Python: KeyError).
   std::optional<std::pair<K, std::shared_ptr<V>>> popitem() {
     std::optional<std::pair<K, std::shared_ptr<V>>> out;
     if (!core_) return out;
     detail::graveyard gy;
     std::shared_ptr<V> v;  // never released under the lock
     std::lock_guard<detail::mutex> g(core_->mu);
-    for (detail::table_entry* c = core_->first; c; c = c->lnext) {
+    for (detail::table_entry* c = core_->last; c; c = c->lprev) {
       if (c->erased) continue;
       auto* e = static_cast<entry*>(c);
       v = detail::upgrade(e->blk, e->ptr);
