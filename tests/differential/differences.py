@@ -63,8 +63,9 @@ atexit.register(lambda: SILENT.__setitem__(0, True))
 # Exception kinds: the C++ interpreter prints the C++ exception type, the
 # oracle the Python one. The mapping is the documented correspondence
 # (docs/runtime.md, "Python <-> C++"). "missing" is the C++ result of
-# erase() returning 0, where Python's `del d[k]` raises KeyError (the
-# runtime's erase reports absence by its return value, not by throwing).
+# erase() returning 0 or popitem() returning nullopt, where Python's
+# `del d[k]` / `d.popitem()` raise KeyError (the runtime reports absence by
+# its return value, not by throwing).
 EXCEPTION_NAMES = {
     "weakref::type_error": "TypeError",
     "weakref::reference_error": "ReferenceError",

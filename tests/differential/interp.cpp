@@ -242,6 +242,11 @@ void step(State& st, const std::string& line) {
     } else if (st.wkd.erase(sp) == 0) {
       out("wkdel exc missing");
     }
+  } else if (op == "wkpop") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    auto v = st.wkd.pop(sp);
+    out("wkpop " + (v ? std::to_string(*v) : std::string("None")));
   } else if (op == "wklen") {
     out("wklen " + std::to_string(st.wkd.size()));
   } else if (op == "wkiter") {
@@ -254,6 +259,16 @@ void step(State& st, const std::string& line) {
     st.wvd.insert_or_assign(arg(1), sp);
   } else if (op == "wvget") {
     out("wvget " + val(st.wvd.get(arg(1))));
+  } else if (op == "wvsetdefault") {
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    out("wvsetdefault " + val(st.wvd.setdefault(arg(1), sp)));
+  } else if (op == "wvpop") {
+    out("wvpop " + val(st.wvd.pop(arg(1))));
+  } else if (op == "wvpopitem") {
+    auto kv = st.wvd.popitem();
+    if (!kv) return out("wvpopitem exc missing");
+    out("wvpopitem " + std::to_string(kv->first) + ":" + std::to_string(kv->second->value));
   } else if (op == "wvdel") {
     if (st.wvd.erase(arg(1)) == 0) out("wvdel exc missing");
   } else if (op == "wvlen") {

@@ -114,15 +114,29 @@ OPS = [
     ("wviterk", 2, lambda p: [p("S", NS, clear=True)]),
     ("wkiterk", 2, lambda p: [p("S", NS, clear=True)]),
 ]
+OPS_V1 = OPS
+
+# Generator 2 (the default): also the rest of the dict API, whose results
+# depend on order and liveness (popitem is LIFO in CPython).
+OPS_V2 = OPS_V1 + [
+    ("wvsetdefault", 2, lambda p: [p.r.randrange(NK), p("S", NS)]),
+    ("wvpop", 2, lambda p: [p.r.randrange(NK)]),
+    ("wvpopitem", 1, lambda p: []),
+    ("wkpop", 2, lambda p: [p("S", NS)]),
+]
+GENERATORS = {1: OPS_V1, 2: OPS_V2}
+GEN = 2  # --gen
 
 
-def generate(seed, length=None):
-    """A deterministic program for `seed`: a list of (op, args) pairs."""
+def generate(seed, length=None, gen=None):
+    """A deterministic program for `seed` (and generator version `gen`,
+    default GEN): a list of (op, args) pairs."""
+    ops = GENERATORS[gen or GEN]
     r = random.Random(seed)
     n = length if length is not None else r.randrange(5, 60)
-    names = [o[0] for o in OPS]
-    weights = [o[1] for o in OPS]
-    gens = {o[0]: o[2] for o in OPS}
+    names = [o[0] for o in ops]
+    weights = [o[1] for o in ops]
+    gens = {o[0]: o[2] for o in ops}
     pick = _Pick(r)
     prog = []
     for i in range(n):
@@ -202,6 +216,15 @@ def _py(op, a):
         return f"if S[{a[2]}] is None: out('skip')\nelse: WVD[{a[1]}] = S[{a[2]}]"
     if op == "wvget":
         return f"out(f'wvget {{v(WVD.get({a[1]}))}}')"
+    if op == "wvsetdefault":
+        return f"if S[{a[2]}] is None: out('skip')\nelse: out(f'wvsetdefault {{v(WVD.setdefault({a[1]}, S[{a[2]}]))}}')"
+    if op == "wvpop":
+        return f"out(f'wvpop {{v(WVD.pop({a[1]}, None))}}')"
+    if op == "wvpopitem":
+        return ("try: k, o = WVD.popitem()\nexcept KeyError: out('wvpopitem exc KeyError')\n"
+                "else: out(f'wvpopitem {k}:{o.value}')\nk = o = None")
+    if op == "wkpop":
+        return f"if S[{a[1]}] is None: out('skip')\nelse: out(f'wkpop {{WKD.pop(S[{a[1]}], None)}}')"
     if op == "wvdel":
         return f"try: del WVD[{a[1]}]\nexcept KeyError: out('wvdel exc KeyError')"
     if op in ("wslen", "wklen", "wvlen"):
@@ -380,7 +403,8 @@ def report(runner, seed, prog):
         print("    " + line)
     print("  python trace:  " + " | ".join(py))
     print("  c++ trace:     " + " | ".join(cc))
-    print(f"  reproduce: {sys.argv[0]} --driver {runner.driver} --seed {seed} --show")
+    gen = "" if GEN == max(GENERATORS) else f" --gen {GEN}"
+    print(f"  reproduce: {sys.argv[0]} --driver {runner.driver} --seed {seed}{gen} --show")
 
 
 def parse_seeds(spec):
@@ -467,9 +491,14 @@ def main():
     ap.add_argument("--no-server", dest="server", action="store_false",
                     help="one fresh python3 and driver process per program (the default outside long mode)")
     ap.add_argument("--chunk", type=int, default=200, help="seeds per work unit with --jobs (default 200)")
+    ap.add_argument("--gen", type=int, choices=sorted(GENERATORS), default=max(GENERATORS),
+                    help="generator version (default: the newest; 1 = the generator of the first long runs, "
+                         "without pop/popitem/setdefault)")
     ap.add_argument("--check-server", action="store_true",
                     help="self-test of the fork servers: run the seeds both ways and require identical traces")
     args = ap.parse_args()
+    global GEN
+    GEN = args.gen
     if not os.access(args.driver, os.X_OK):
         print(f"driver not executable: {args.driver}", file=sys.stderr)
         return 2
@@ -556,8 +585,8 @@ def main():
     seeds = list(seeds) if not isinstance(seeds, list) else seeds
     span = f", seeds {seeds[0]}..{seeds[covered - 1]}" if covered else ""
     how = f"fork servers, {args.jobs} job(s)" if use_server else "one process per program"
-    print(f"wkdiff: {ran} programs{span}, {diverged} diverging, oracle CPython {ver} ({args.python}), "
-          f"{how}, {time.time() - t0:.1f}s")
+    print(f"wkdiff: {ran} programs{span}, generator {GEN}, {diverged} diverging, oracle CPython {ver} "
+          f"({args.python}), {how}, {time.time() - t0:.1f}s")
     return 1 if diverged else 0
 
 
