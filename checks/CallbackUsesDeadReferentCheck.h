@@ -4,7 +4,9 @@
 #define WEAKCHECK_CHECKS_CALLBACKUSESDEADREFERENTCHECK_H
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "utils/Ownership.h"
 #include <string>
+#include <vector>
 
 namespace clang::tidy::weakref {
 
@@ -21,8 +23,21 @@ public:
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
 
+  /// What the matcher needs besides the ownership model.
+  struct Model {
+    ownership::Ownership Owners;
+    std::vector<llvm::StringRef> RawAccessors;
+    std::vector<llvm::StringRef> Binders;
+  };
+
 private:
+  const std::string Registrations;
+  const std::string RawAccessors;
+  const std::string StrongOwners;
   const std::string WeakReferences;
+  const std::string Binders;
+  const std::string PointerCasts;
+  const Model Names;
 };
 
 } // namespace clang::tidy::weakref
