@@ -10,11 +10,12 @@
 // default), held strongly.
 //
 // Order: iteration and items() follow insertion order of keys, and
-// popitem() takes the last one, as in a Python dict: assigning to a key that is present with a live value
-// replaces the value in place - the key keeps its iteration position and its
-// original key object (Python keeps the dict's key; only observable when
-// equal keys are distinguishable). A key that was erased, or whose value
-// died, is new when set again and goes to the end.
+// popitem() takes the last live one, as in a Python dict. Assigning to a key
+// that is present with a live value replaces the value in place: the key
+// keeps its iteration position and its original key object (Python keeps
+// the dict's key; only observable when equal keys are distinguishable). A
+// key that was erased, or whose value died, is new when set again and goes
+// to the end.
 //
 // Expiry (V1): an entry disappears when its value's last std::shared_ptr
 // owner goes; size(), contains(), get(), pop and iteration never show it
