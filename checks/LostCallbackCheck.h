@@ -4,7 +4,9 @@
 #define WEAKCHECK_CHECKS_LOSTCALLBACKCHECK_H
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/StringRef.h"
 #include <string>
+#include <vector>
 
 namespace clang::tidy::weakref {
 
@@ -22,7 +24,9 @@ public:
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
-  const std::string WeakReferences;
+  const std::string CallbackReferences;
+  const std::string StrongOwners;
+  const std::vector<llvm::StringRef> OwnerNames;
 };
 
 } // namespace clang::tidy::weakref
