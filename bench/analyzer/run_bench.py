@@ -5,7 +5,8 @@ profiles the checks.
 
     bench/analyzer/run_bench.py [--weakcheck build/tool/weakcheck]
         [--project-build build] [--database DIR ...] [--no-project]
-        [--runs 5] [--tidy-runs 1] [--jobs 2] [--limit N] [--hyperfine]
+        [--runs 5] [--tidy-runs 1] [--tidy-limit N] [--jobs 2] [--scaling-runs 3] [--limit N]
+        [--hyperfine]
         [--markdown out.md]
 
 Inputs: the bundled examples (configured into examples/build), this
@@ -190,8 +191,12 @@ def main():
     ap.add_argument("--no-examples", action="store_true", help="skip the bundled examples")
     ap.add_argument("--runs", type=int, default=5, help="runs per file of parse and weakcheck (median)")
     ap.add_argument("--tidy-runs", type=int, default=1, help="runs per file of clang-tidy (0: skip it)")
+    ap.add_argument("--tidy-limit", type=int, default=0,
+                    help="run clang-tidy on the first N files only (0: all)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                     help="-j of the parallel run (default: 2, or 1 on one core)")
+    ap.add_argument("--scaling-runs", type=int, default=3,
+                    help="runs of the whole set with -j1 and -j<jobs> (median)")
     ap.add_argument("--limit", type=int, default=0, help="at most N files (0: all)")
     ap.add_argument("--top", type=int, default=13, help="checks in the profile table")
     ap.add_argument("--hyperfine", action="store_true", help="wall-time medians from hyperfine")
@@ -239,9 +244,10 @@ def main():
     out = lines.append
     timer = ("hyperfine medians (1 warm-up) of wall time" if opts.hyperfine
              else "medians of wall time")
+    tidy_scope = (f" on the first {opts.tidy_limit} files" if opts.tidy_limit else "")
     out(f"Measured {started} at commit {commit}{' (working tree modified)' if dirty else ''}, "
         f"{len(entries)} files, {opts.runs} runs per file of parse and weakcheck, "
-        f"{opts.tidy_runs} of clang-tidy; {timer}, CPU time (user+sys) and peak RSS "
+        f"{opts.tidy_runs} of clang-tidy{tidy_scope}; {timer}, CPU time (user+sys) and peak RSS "
         f"from wait4; {os.cpu_count()} cores.")
     out("")
     out("```sh")
@@ -259,7 +265,7 @@ def main():
         wc = measure([opts.weakcheck, "--quiet", "-p", e["db"], e["file"]], e["dir"], opts.runs,
                      opts.hyperfine)
         tidy = None
-        if opts.tidy_runs:
+        if opts.tidy_runs and (not opts.tidy_limit or len(rows) < opts.tidy_limit):
             tidy = measure([str(LLVM_BIN / "clang-tidy"), "--quiet", "-checks=-*,bugprone-*",
                             "-p", e["db"], e["file"]], e["dir"], opts.tidy_runs, opts.hyperfine)
         rows.append((rel(e["file"]), parse, wc, tidy))
@@ -286,7 +292,11 @@ def main():
         if t:
             tot["t"] += t.wall
             tot["tw"] += w.wall
-    tidy_total = (f"{tot['t']:.2f} | **{tot['tw'] / tot['t']:.3f}**" if tot["t"] else "– | –")
+            tot["tn"] = tot.get("tn", 0) + 1
+    tidy_total = "– | –"
+    if tot["t"]:
+        subset = f" ({tot['tn']} files)" if tot["tn"] != len(rows) else ""
+        tidy_total = f"{tot['t']:.2f}{subset} | **{tot['tw'] / tot['t']:.3f}**"
     out(f"| **total ({len(rows)} files)** | {tot['pw']:.2f} | {tot['ww']:.2f} | "
         f"**{tot['ww'] / tot['pw']:.3f}** | {tot['pc']:.2f} | {tot['wc']:.2f} | "
         f"**{tot['wc'] / tot['pc']:.3f}** | {tidy_total} | | | |")
@@ -324,7 +334,7 @@ def main():
         return wall, cpu, text
 
     scaling = []
-    for _ in range(max(1, min(opts.runs, 3))):
+    for _ in range(max(1, opts.scaling_runs)):
         s1 = whole_set(1)
         sn = whole_set(opts.jobs)
         scaling.append((s1[0], s1[1], sn[0], sn[1]))
