@@ -5,6 +5,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "utils/Keywords.h"
 #include "utils/WeakrefMatchers.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -366,7 +367,10 @@ CallbackUsesDeadReferentCheck::CallbackUsesDeadReferentCheck(
       Names{ownership::Ownership(ownership::OwnershipOptions::parse(
                 StrongOwners, WeakReferences, Binders, PointerCasts)),
             utils::options::parseStringList(RawAccessors),
-            utils::options::parseStringList(Binders)} {}
+            utils::options::parseStringList(Binders)} {
+  // Every report is about the construction of one of these.
+  keywords::declare(this, {Registrations});
+}
 
 void CallbackUsesDeadReferentCheck::storeOptions(
     ClangTidyOptions::OptionMap &Opts) {

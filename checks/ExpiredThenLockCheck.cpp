@@ -7,6 +7,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "utils/Ownership.h"
+#include "utils/Keywords.h"
 #include "utils/WeakrefMatchers.h"
 #include "llvm/ADT/STLExtras.h"
 #include <optional>
@@ -459,7 +460,10 @@ ExpiredThenLockCheck::ExpiredThenLockCheck(StringRef Name,
       ThrowingLockMethods(
           Options.get("ThrowingLockMethods", DefaultThrowingLockMethods)),
       Names{utils::options::parseStringList(ExpiredMethods),
-            utils::options::parseStringList(AliveMethods)} {}
+            utils::options::parseStringList(AliveMethods)} {
+  // Every report is about an upgrade of one of these.
+  keywords::declare(this, {WeakReferences});
+}
 
 void ExpiredThenLockCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "WeakReferences", WeakReferences);

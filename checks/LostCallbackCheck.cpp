@@ -6,6 +6,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "utils/Ownership.h"
+#include "utils/Keywords.h"
 #include "utils/WeakrefMatchers.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -183,7 +184,10 @@ LostCallbackCheck::LostCallbackCheck(StringRef Name, ClangTidyContext *Context)
       CallbackReferences(
           Options.get("CallbackReferences", DefaultCallbackReferences)),
       StrongOwners(Options.get("StrongOwners", DefaultStrongOwners)),
-      OwnerNames(utils::options::parseStringList(StrongOwners)) {}
+      OwnerNames(utils::options::parseStringList(StrongOwners)) {
+  // Every report is about the construction of one of these.
+  keywords::declare(this, {CallbackReferences});
+}
 
 void LostCallbackCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CallbackReferences", CallbackReferences);
