@@ -407,6 +407,28 @@ AST_MATCHER_P(Expr, declaresFirstInExpiredBranch, const Methods *, M) {
   return true;
 }
 
+/// For `px->f()` (an overloaded operator-> that pins), binds the member
+/// call `px->f()` as "shown", so that the diagnostic names it, not `px->`.
+AST_MATCHER(Expr, bindsArrowAccess) {
+  const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(&Node);
+  if (!Arrow || Arrow->getOperator() != OO_Arrow)
+    return true;
+  ASTContext &Ctx = Finder->getASTContext();
+  const Expr *E = &Node;
+  for (unsigned I = 0; I < 8 && E; ++I) {
+    DynTypedNodeList Parents = Ctx.getParents(*E);
+    E = Parents.empty() ? nullptr : Parents[0].get<Expr>();
+    if (const auto *Member = dyn_cast_or_null<MemberExpr>(E)) {
+      DynTypedNodeList Calls = Ctx.getParents(*Member);
+      const auto *Call = Calls.empty() ? nullptr : Calls[0].get<CallExpr>();
+      Builder->setBinding("shown", Call ? DynTypedNode::create(*Call)
+                                        : DynTypedNode::create(*Member));
+      break;
+    }
+  }
+  return true;
+}
+
 std::string sourceText(SourceRange Range, const ASTContext &Ctx) {
   StringRef Text = Lexer::getSourceText(CharSourceRange::getTokenRange(Range),
                                         Ctx.getSourceManager(),
@@ -505,7 +527,9 @@ void ExpiredThenLockCheck::registerMatchers(MatchFinder *Finder) {
                    .bind("lock")),
       this);
   Finder->addMatcher(
-      traverse(TK_AsIs, expr(ThrowingLock, Guarded).bind("throwing")), this);
+      traverse(TK_AsIs, expr(ThrowingLock, Guarded, bindsArrowAccess())
+                                .bind("throwing")),
+      this);
   Finder->addMatcher(
       traverse(TK_AsIs, expr(OwnerFromWeak, Guarded).bind("owner")), this);
 }
@@ -530,25 +554,11 @@ void ExpiredThenLockCheck::check(const MatchFinder::MatchResult &Result) {
       if (std::optional<FixItHint> Fix = conditionVariableFix(If, Decl, Ctx))
         D << *Fix;
   } else if (const auto *Throwing = Result.Nodes.getNodeAs<Expr>("throwing")) {
-    // `px->f()`: name the member access, not `px->`.
-    const Expr *Shown = Throwing;
-    if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Throwing);
-        Arrow && Arrow->getOperator() == OO_Arrow) {
-      const Expr *E = Throwing;
-      for (unsigned I = 0; I < 8 && E; ++I) {
-        DynTypedNodeList Parents = Result.Context->getParents(*E);
-        E = Parents.empty() ? nullptr : Parents[0].get<Expr>();
-        if (const auto *Member = dyn_cast_or_null<MemberExpr>(E)) {
-          DynTypedNodeList Calls = Result.Context->getParents(*Member);
-          const auto *Call = Calls.empty() ? nullptr : Calls[0].get<CallExpr>();
-          Shown = Call ? static_cast<const Expr *>(Call) : Member;
-          break;
-        }
-      }
-    }
+    const auto *Shown = Result.Nodes.getNodeAs<Expr>("shown");
     diag(Throwing->getBeginLoc(),
          "'%0' relies on the earlier '%1' test, but %2it then throws%3")
-        << sourceText(Shown->getSourceRange(), Ctx) << TestText << Race
+        << sourceText((Shown ? Shown : Throwing)->getSourceRange(), Ctx)
+        << TestText << Race
         << Remedy;
   } else if (const auto *Owner =
                  Result.Nodes.getNodeAs<CXXConstructExpr>("owner")) {
