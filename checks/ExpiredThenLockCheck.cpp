@@ -433,9 +433,11 @@ std::string sourceText(SourceRange Range, const ASTContext &Ctx) {
   StringRef Text = Lexer::getSourceText(CharSourceRange::getTokenRange(Range),
                                         Ctx.getSourceManager(),
                                         Ctx.getLangOpts());
-  if (Text.size() > 60 || Text.contains('\n'))
-    return "";
-  return Text.str();
+  // Long or multi-line source is shortened, never left out of the message.
+  StringRef Line = Text.take_until([](char C) { return C == '\n'; });
+  if (Line.size() > 60)
+    Line = Line.take_front(57);
+  return Line.size() < Text.size() ? (Line.rtrim() + "...").str() : Text.str();
 }
 
 /// The fix-it: the declaration moves into the condition. One replacement
