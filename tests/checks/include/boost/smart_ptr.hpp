@@ -14,6 +14,7 @@ public:
   shared_ptr &operator=(const shared_ptr &) noexcept { return *this; }
   T *get() const noexcept { return px; }
   T *operator->() const noexcept { return px; }
+  T &operator*() const noexcept { return *px; }
   explicit operator bool() const noexcept { return px != nullptr; }
   T *px = nullptr;
 };

@@ -1,0 +1,648 @@
+//===-- LockResultModel.cpp - dataflow model of lock() results ------------===//
+//
+// Every strong pointer object (a RecordStorageLocation of a StrongPointers
+// type) gets two synthetic boolean fields:
+//   nonnull   - the pointer owns an object;
+//   from_lock - the value came from a lock-like call.
+// A raw pointer obtained with get() carries the same two facts as properties
+// of its PointerValue, plus temp_owner: its owner was a temporary that died
+// at the end of the full-expression.
+//
+// A dereference is reported when the flow condition proves from_lock but does
+// not prove nonnull. Values of unknown origin (parameters, members, factory
+// results) have an unconstrained from_lock, so they are never reported: only
+// what provably came from lock() on every path counts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LockResultModel.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Analysis/FlowSensitive/AdornedCFG.h"
+#include "clang/Analysis/FlowSensitive/CFGMatchSwitch.h"
+#include "clang/Analysis/FlowSensitive/DataflowAnalysis.h"
+#include "clang/Analysis/FlowSensitive/DataflowAnalysisContext.h"
+#include "clang/Analysis/FlowSensitive/DataflowEnvironment.h"
+#include "clang/Analysis/FlowSensitive/NoopLattice.h"
+#include "clang/Analysis/FlowSensitive/StorageLocation.h"
+#include "clang/Analysis/FlowSensitive/TypeErasedDataflowAnalysis.h"
+#include "clang/Analysis/FlowSensitive/Value.h"
+#include "clang/Analysis/FlowSensitive/WatchedLiteralsSolver.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace clang::tidy::weakref::lockmodel {
+namespace {
+
+using namespace clang::dataflow;
+using namespace clang::ast_matchers;
+
+constexpr llvm::StringLiteral NonNull = "weakcheck.nonnull";
+constexpr llvm::StringLiteral FromLock = "weakcheck.from_lock";
+constexpr llvm::StringLiteral TempOwner = "weakcheck.temp_owner";
+
+/// The SAT solver's budget per function: well above what ordinary functions
+/// need (a few hundred iterations), low enough that a pathological function
+/// costs milliseconds, not seconds.
+constexpr std::int64_t MaxSATIterations = 200'000;
+constexpr std::int32_t MaxBlockVisits = 20'000;
+
+/// Answers "is this class one of the configured names?" once per class.
+class ClassNames {
+public:
+  explicit ClassNames(const std::vector<std::string> &Names) {
+    for (const std::string &N : Names)
+      Qualified.insert(llvm::StringRef(N).ltrim(':'));
+  }
+  bool contains(QualType Ty) const {
+    if (Ty.isNull())
+      return false;
+    const CXXRecordDecl *RD = Ty.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!RD)
+      return false;
+    RD = RD->getCanonicalDecl();
+    auto [It, Inserted] = Cache.try_emplace(RD, false);
+    if (Inserted)
+      It->second = Qualified.contains(RD->getQualifiedNameAsString());
+    return It->second;
+  }
+
+private:
+  llvm::StringSet<> Qualified;
+  mutable llvm::DenseMap<const CXXRecordDecl *, bool> Cache;
+};
+
+/// The synthetic field \p Name of \p Loc, or null when \p Loc is not a
+/// tracked pointer.
+StorageLocation *syntheticField(const RecordStorageLocation &Loc,
+                                llvm::StringRef Name) {
+  for (const auto &Entry : Loc.synthetic_fields())
+    if (Entry.getKey() == Name)
+      return Entry.getValue();
+  return nullptr;
+}
+
+/// The boolean held in synthetic field \p Name, created if unset.
+BoolValue *fieldValue(const RecordStorageLocation *Loc, llvm::StringRef Name,
+                      Environment &Env) {
+  if (!Loc)
+    return nullptr;
+  StorageLocation *F = syntheticField(*Loc, Name);
+  if (!F)
+    return nullptr;
+  auto *V = Env.get<BoolValue>(*F);
+  if (!V) {
+    V = &Env.makeAtomicBoolValue();
+    Env.setValue(*F, *V);
+  }
+  return V;
+}
+
+const BoolValue *fieldValue(const RecordStorageLocation *Loc,
+                            llvm::StringRef Name, const Environment &Env) {
+  if (!Loc)
+    return nullptr;
+  StorageLocation *F = syntheticField(*Loc, Name);
+  return F ? Env.get<BoolValue>(*F) : nullptr;
+}
+
+void setField(const RecordStorageLocation *Loc, llvm::StringRef Name,
+              BoolValue &V, Environment &Env) {
+  if (!Loc)
+    return;
+  if (StorageLocation *F = syntheticField(*Loc, Name))
+    Env.setValue(*F, V);
+}
+
+/// The storage of the strong pointer object \p E denotes.
+RecordStorageLocation *objectLoc(const Expr &E, const Environment &Env) {
+  if (E.isPRValue()) {
+    if (!E.getType()->isRecordType())
+      return nullptr;
+    return &Env.getResultObjectLocation(E);
+  }
+  RecordStorageLocation *Loc = Env.get<RecordStorageLocation>(E);
+  if (Loc && syntheticField(*Loc, NonNull))
+    return Loc;
+  // A derived-to-base cast to libstdc++'s __shared_ptr may get a location of
+  // its own; the object itself is the one whose facts are tracked.
+  const Expr *Inner = E.IgnoreParenImpCasts();
+  if (Inner != &E && Inner->isGLValue())
+    if (auto *InnerLoc = Env.get<RecordStorageLocation>(*Inner))
+      return InnerLoc;
+  return Loc;
+}
+
+const Expr *stripToObject(const Expr *E) {
+  // Look through the derived-to-base casts to libstdc++'s __shared_ptr bases.
+  return E->IgnoreParenImpCasts();
+}
+
+bool isTemporaryObject(const Expr *E) {
+  E = E->IgnoreParens();
+  while (const auto *ICE = dyn_cast<ImplicitCastExpr>(E))
+    E = ICE->getSubExpr()->IgnoreParens();
+  return isa<MaterializeTemporaryExpr>(E) || E->isPRValue();
+}
+
+using State = TransferState<NoopLattice>;
+
+AST_MATCHER(Expr, nullPtrTyped) { return Node.getType()->isNullPtrType(); }
+
+void assumeDereferenced(const CFGElement &Elt, Environment &Env);
+
+class LockAnalysis : public DataflowAnalysis<LockAnalysis, NoopLattice> {
+public:
+  LockAnalysis(ASTContext &Ctx, Environment &Env, const lockmodel::Options &Opts)
+      : DataflowAnalysis(Ctx), Strong(Opts.StrongPointers),
+        Weak(Opts.WeakReferences) {
+    Env.getDataflowAnalysisContext().setSyntheticFieldCallback(
+        [this, &Ctx](QualType Ty) -> llvm::StringMap<QualType> {
+          if (!Strong.contains(Ty))
+            return {};
+          return {{NonNull, Ctx.BoolTy}, {FromLock, Ctx.BoolTy}};
+        });
+    Transfer = buildTransfer(Opts);
+  }
+
+  static NoopLattice initialElement() { return {}; }
+
+  void transfer(const CFGElement &Elt, NoopLattice &L, Environment &Env) {
+    State S(L, Env);
+    Transfer(Elt, getASTContext(), S);
+    assumeDereferenced(Elt, Env);
+  }
+
+  // Raw pointers carry their facts as properties; keep them across joins of
+  // distinct values, as the framework does for booleans.
+  void join(QualType, const Value &Val1, const Environment &Env1,
+            const Value &Val2, const Environment &Env2, Value &JoinedVal,
+            Environment &JoinedEnv) override {
+    if (!isa<PointerValue>(Val1) || !isa<PointerValue>(JoinedVal))
+      return;
+    for (llvm::StringRef Name : {NonNull, FromLock, TempOwner}) {
+      auto *B1 = dyn_cast_or_null<BoolValue>(Val1.getProperty(Name));
+      auto *B2 = dyn_cast_or_null<BoolValue>(Val2.getProperty(Name));
+      if (!B1 || !B2)
+        continue;
+      if (B1 == B2) {
+        JoinedVal.setProperty(Name, *B1);
+        continue;
+      }
+      Arena &A = JoinedEnv.arena();
+      const Formula &J = A.makeAtomRef(A.makeAtom());
+      JoinedEnv.assume(A.makeOr(
+          A.makeAnd(A.makeAtomRef(Env1.getFlowConditionToken()),
+                    A.makeEquals(J, B1->formula())),
+          A.makeAnd(A.makeAtomRef(Env2.getFlowConditionToken()),
+                    A.makeEquals(J, B2->formula()))));
+      JoinedVal.setProperty(Name, A.makeBoolValue(J));
+    }
+  }
+
+  ComparisonResult compare(QualType, const Value &Val1, const Environment &,
+                           const Value &Val2, const Environment &) override {
+    if (!isa<PointerValue>(Val1))
+      return ComparisonResult::Unknown;
+    for (llvm::StringRef Name : {NonNull, FromLock, TempOwner})
+      if (!sameFact(Val1.getProperty(Name), Val2.getProperty(Name)))
+        return ComparisonResult::Different;
+    return ComparisonResult::Same;
+  }
+
+  // In loops, a raw pointer's facts that keep changing become unknown (top),
+  // which makes the check silent about it rather than never converging.
+  std::optional<WidenResult> widen(QualType, Value &Prev, const Environment &,
+                                   Value &Current,
+                                   Environment &CurrentEnv) override {
+    auto *Cur = dyn_cast<PointerValue>(&Current);
+    if (!Cur || Current.properties().empty())
+      return std::nullopt;
+    bool Same = true, PrevTop = true;
+    for (llvm::StringRef Name : {NonNull, FromLock, TempOwner}) {
+      Same &= sameFact(Prev.getProperty(Name), Current.getProperty(Name));
+      Value *P = Prev.getProperty(Name);
+      PrevTop &= P == nullptr || isa<TopBoolValue>(P);
+    }
+    if (Same)
+      return WidenResult{&Current, LatticeEffect::Unchanged};
+    auto &W = CurrentEnv.create<PointerValue>(Cur->getPointeeLoc());
+    for (llvm::StringRef Name : {NonNull, FromLock, TempOwner})
+      if (Current.getProperty(Name))
+        W.setProperty(Name, CurrentEnv.makeTopBoolValue());
+    return WidenResult{&W, PrevTop ? LatticeEffect::Unchanged
+                                   : LatticeEffect::Changed};
+  }
+
+private:
+  static bool sameFact(const Value *A, const Value *B) {
+    return A == B || (A && B && isa<TopBoolValue>(A) && isa<TopBoolValue>(B));
+  }
+
+  CFGMatchSwitch<State> buildTransfer(const lockmodel::Options &Opts);
+
+  ClassNames Strong;
+  ClassNames Weak;
+  CFGMatchSwitch<State> Transfer;
+};
+
+// Matchers shared by the transfer function and the diagnoser.
+struct Shapes {
+  explicit Shapes(const lockmodel::Options &Opts) {
+    std::vector<llvm::StringRef> Strongs(Opts.StrongPointers.begin(),
+                                         Opts.StrongPointers.end());
+    std::vector<llvm::StringRef> Weaks(Opts.WeakReferences.begin(),
+                                       Opts.WeakReferences.end());
+    StrongDecl = cxxRecordDecl(hasAnyName(Strongs));
+    StrongType = qualType(hasUnqualifiedDesugaredType(
+        recordType(hasDeclaration(cxxRecordDecl(hasAnyName(Strongs))))));
+    WeakType = qualType(hasUnqualifiedDesugaredType(
+        recordType(hasDeclaration(cxxRecordDecl(hasAnyName(Weaks))))));
+    StrongExpr = expr(ignoringParenImpCasts(expr(hasType(StrongType))));
+    LockCall = callExpr(lockCall(Opts), hasType(StrongType));
+    NullPtr = expr(ignoringParenImpCasts(
+        anyOf(cxxNullPtrLiteralExpr(), gnuNullExpr(), integerLiteral(equals(0)),
+              nullPtrTyped())));
+  }
+  DeclarationMatcher StrongDecl = cxxRecordDecl();
+  TypeMatcher StrongType = qualType();
+  TypeMatcher WeakType = qualType();
+  StatementMatcher StrongExpr = expr();
+  StatementMatcher LockCall = expr();
+  StatementMatcher NullPtr = expr();
+
+  /// A member call on a strong pointer object (through libstdc++'s bases).
+  StatementMatcher memberCall(DeclarationMatcher Method) const {
+    return cxxMemberCallExpr(on(StrongExpr), callee(Method));
+  }
+};
+
+void swapFacts(RecordStorageLocation *A, RecordStorageLocation *B,
+               Environment &Env) {
+  for (llvm::StringRef Name : {NonNull, FromLock}) {
+    BoolValue *VA = fieldValue(A, Name, Env);
+    BoolValue *VB = fieldValue(B, Name, Env);
+    if (VA && VB) {
+      setField(A, Name, *VB, Env);
+      setField(B, Name, *VA, Env);
+    }
+  }
+}
+
+/// The facts of the strong pointer \p Obj, as formulas, for a raw pointer.
+void copyFactsToPointer(const RecordStorageLocation *Obj, PointerValue &P,
+                        bool Temporary, Environment &Env) {
+  if (BoolValue *N = fieldValue(Obj, NonNull, Env))
+    P.setProperty(NonNull, *N);
+  if (BoolValue *F = fieldValue(Obj, FromLock, Env))
+    P.setProperty(FromLock, *F);
+  P.setProperty(TempOwner, Env.getBoolLiteralValue(Temporary));
+}
+
+CFGMatchSwitch<State> LockAnalysis::buildTransfer(const lockmodel::Options &Opts) {
+  Shapes M(Opts);
+  auto BoolOf = [](const Expr *E, BoolValue &V, Environment &Env) {
+    Env.setValue(*E, V);
+  };
+  return CFGMatchSwitchBuilder<State>()
+      // p = w.lock(): may be null, came from lock.
+      .CaseOfCFGStmt<CallExpr>(
+          M.LockCall,
+          [](const CallExpr *E, const MatchFinder::MatchResult &, State &S) {
+            RecordStorageLocation *Loc = objectLoc(*E, S.Env);
+            setField(Loc, NonNull, S.Env.makeAtomicBoolValue(), S.Env);
+            setField(Loc, FromLock, S.Env.getBoolLiteralValue(true), S.Env);
+          })
+      // Constructions that are not copies or moves (the framework copies the
+      // synthetic fields of those itself).
+      .CaseOfCFGStmt<CXXConstructExpr>(
+          cxxConstructExpr(hasType(M.StrongType),
+                           unless(hasDeclaration(cxxConstructorDecl(
+                               anyOf(isCopyConstructor(),
+                                     isMoveConstructor()))))),
+          [this](const CXXConstructExpr *E, const MatchFinder::MatchResult &,
+                 State &S) {
+            RecordStorageLocation &Loc = S.Env.getResultObjectLocation(*E);
+            Environment &Env = S.Env;
+            auto Set = [&](bool NN) {
+              setField(&Loc, NonNull, Env.getBoolLiteralValue(NN), Env);
+              setField(&Loc, FromLock, Env.getBoolLiteralValue(false), Env);
+            };
+            if (E->getNumArgs() == 0) {
+              Set(false); // shared_ptr<T>()
+              return;
+            }
+            const Expr *Arg = E->getArg(0);
+            if (Arg->getType()->isNullPtrType()) {
+              Set(false); // shared_ptr<T>(nullptr)
+              return;
+            }
+            if (Weak.contains(Arg->getType())) {
+              Set(true); // shared_ptr<T>(weak): throws when expired
+              return;
+            }
+            if (E->getNumArgs() == 1 && Strong.contains(Arg->getType())) {
+              // Converting copy/move: shared_ptr<Base>(shared_ptr<Derived>).
+              RecordStorageLocation *From = objectLoc(*Arg, Env);
+              if (BoolValue *N = fieldValue(From, NonNull, Env))
+                setField(&Loc, NonNull, *N, Env);
+              if (BoolValue *F = fieldValue(From, FromLock, Env))
+                setField(&Loc, FromLock, *F, Env);
+            }
+          })
+      // p.reset() / p = nullptr: null.
+      .CaseOfCFGStmt<CXXMemberCallExpr>(
+          M.memberCall(cxxMethodDecl(hasName("reset"), parameterCountIs(0))),
+          [](const CXXMemberCallExpr *E, const MatchFinder::MatchResult &,
+             State &S) {
+            RecordStorageLocation *Loc = objectLoc(*E->getImplicitObjectArgument(), S.Env);
+            setField(Loc, NonNull, S.Env.getBoolLiteralValue(false), S.Env);
+          })
+      .CaseOfCFGStmt<CXXOperatorCallExpr>(
+          cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                              hasArgument(0, M.StrongExpr),
+                              hasArgument(1, M.NullPtr)),
+          [](const CXXOperatorCallExpr *E, const MatchFinder::MatchResult &,
+             State &S) {
+            RecordStorageLocation *Loc = objectLoc(*E->getArg(0), S.Env);
+            setField(Loc, NonNull, S.Env.getBoolLiteralValue(false), S.Env);
+            setField(Loc, FromLock, S.Env.getBoolLiteralValue(false), S.Env);
+            if (Loc)
+              S.Env.setStorageLocation(*E, *Loc);
+          })
+      // Converting assignment p = shared_ptr<Derived>(...): copy the facts.
+      .CaseOfCFGStmt<CXXOperatorCallExpr>(
+          cxxOperatorCallExpr(
+              hasOverloadedOperatorName("="), argumentCountIs(2),
+              hasArgument(0, M.StrongExpr), hasArgument(1, M.StrongExpr),
+              unless(callee(cxxMethodDecl(anyOf(isCopyAssignmentOperator(),
+                                                isMoveAssignmentOperator()))))),
+          [](const CXXOperatorCallExpr *E, const MatchFinder::MatchResult &,
+             State &S) {
+            RecordStorageLocation *To = objectLoc(*E->getArg(0), S.Env);
+            RecordStorageLocation *From = objectLoc(*E->getArg(1), S.Env);
+            for (llvm::StringRef Name : {NonNull, FromLock})
+              if (BoolValue *V = fieldValue(From, Name, S.Env))
+                setField(To, Name, *V, S.Env);
+            if (To)
+              S.Env.setStorageLocation(*E, *To);
+          })
+      // p.swap(q)
+      .CaseOfCFGStmt<CXXMemberCallExpr>(
+          M.memberCall(cxxMethodDecl(hasName("swap"), parameterCountIs(1))),
+          [](const CXXMemberCallExpr *E, const MatchFinder::MatchResult &,
+             State &S) {
+            swapFacts(objectLoc(*E->getImplicitObjectArgument(), S.Env),
+                      objectLoc(*E->getArg(0), S.Env), S.Env);
+          })
+      // swap(p, q), std::swap(p, q)
+      .CaseOfCFGStmt<CallExpr>(
+          callExpr(callee(functionDecl(hasName("swap"))), argumentCountIs(2),
+                   hasArgument(0, M.StrongExpr), hasArgument(1, M.StrongExpr)),
+          [](const CallExpr *E, const MatchFinder::MatchResult &, State &S) {
+            swapFacts(objectLoc(*E->getArg(0), S.Env),
+                      objectLoc(*E->getArg(1), S.Env), S.Env);
+          })
+      // if (p), !p, static_cast<bool>(p)
+      .CaseOfCFGStmt<CXXMemberCallExpr>(
+          M.memberCall(cxxConversionDecl(returns(booleanType()))),
+          [BoolOf](const CXXMemberCallExpr *E, const MatchFinder::MatchResult &,
+                   State &S) {
+            if (BoolValue *N = fieldValue(objectLoc(*E->getImplicitObjectArgument(), S.Env),
+                                          NonNull, S.Env))
+              BoolOf(E, *N, S.Env);
+          })
+      .CaseOfCFGStmt<CastExpr>(
+          castExpr(hasCastKind(CK_UserDefinedConversion),
+                   hasType(booleanType())),
+          [BoolOf](const CastExpr *E, const MatchFinder::MatchResult &,
+                   State &S) {
+            if (auto *V = S.Env.get<BoolValue>(*E->getSubExpr()))
+              BoolOf(E, *V, S.Env);
+          })
+      // p == nullptr, nullptr != p, ...
+      .CaseOfCFGStmt<CXXOperatorCallExpr>(
+          cxxOperatorCallExpr(hasAnyOverloadedOperatorName("==", "!="),
+                              argumentCountIs(2),
+                              hasEitherOperand(M.StrongExpr),
+                              hasEitherOperand(M.NullPtr)),
+          [BoolOf](const CXXOperatorCallExpr *E,
+                   const MatchFinder::MatchResult &, State &S) {
+            const Expr *Ptr = E->getArg(0);
+            if (Ptr->IgnoreParenImpCasts()->getType()->isNullPtrType())
+              Ptr = E->getArg(1);
+            BoolValue *N = fieldValue(objectLoc(*Ptr, S.Env), NonNull, S.Env);
+            if (!N)
+              return;
+            BoolOf(E,
+                   E->getOperator() == OO_ExclaimEqual ? *N
+                                                       : S.Env.makeNot(*N),
+                   S.Env);
+          })
+      // raw = p.get(): the raw pointer inherits the facts.
+      .CaseOfCFGStmt<CXXMemberCallExpr>(
+          M.memberCall(cxxMethodDecl(hasName("get"), parameterCountIs(0))),
+          [](const CXXMemberCallExpr *E, const MatchFinder::MatchResult &,
+             State &S) {
+            RecordStorageLocation *Obj = objectLoc(*E->getImplicitObjectArgument(), S.Env);
+            if (!Obj || !syntheticField(*Obj, NonNull))
+              return;
+            QualType Pointee = E->getType()->getPointeeType();
+            if (Pointee.isNull())
+              return;
+            auto &P = S.Env.create<PointerValue>(
+                S.Env.createStorageLocation(Pointee));
+            copyFactsToPointer(
+                Obj, P, isTemporaryObject(E->getImplicitObjectArgument()),
+                S.Env);
+            S.Env.setValue(*E, P);
+          })
+      // if (raw), !raw
+      .CaseOfCFGStmt<ImplicitCastExpr>(
+          implicitCastExpr(hasCastKind(CK_PointerToBoolean)),
+          [BoolOf](const ImplicitCastExpr *E, const MatchFinder::MatchResult &,
+                   State &S) {
+            Value *P = S.Env.getValue(*E->getSubExpr());
+            if (auto *N = P ? dyn_cast_or_null<BoolValue>(
+                                  P->getProperty(NonNull))
+                            : nullptr)
+              BoolOf(E, *N, S.Env);
+          })
+      // raw == nullptr, raw != nullptr
+      .CaseOfCFGStmt<BinaryOperator>(
+          binaryOperator(hasAnyOperatorName("==", "!="),
+                         hasEitherOperand(M.NullPtr),
+                         hasEitherOperand(hasType(pointerType()))),
+          [BoolOf](const BinaryOperator *E, const MatchFinder::MatchResult &R,
+                   State &S) {
+            const Expr *Ptr = E->getLHS();
+            if (Ptr->isNullPointerConstant(*R.Context,
+                                           Expr::NPC_ValueDependentIsNotNull))
+              Ptr = E->getRHS();
+            Value *P = S.Env.getValue(*Ptr);
+            auto *N =
+                P ? dyn_cast_or_null<BoolValue>(P->getProperty(NonNull)) : nullptr;
+            if (!N)
+              return;
+            BoolOf(E,
+                   E->getOpcode() == BO_NE ? *N : S.Env.makeNot(*N), S.Env);
+          })
+      .Build();
+}
+
+} // namespace
+
+StatementMatcher lockCall(const lockmodel::Options &Opts) {
+  std::vector<ast_matchers::internal::DynTypedMatcher> Methods;
+  for (llvm::StringRef Name : Opts.LockFunctions) {
+    auto [Class, Method] = Name.rsplit("::");
+    if (Class.empty() || Method.empty())
+      continue;
+    Methods.push_back(
+        cxxMethodDecl(hasName(Method), ofClass(cxxRecordDecl(hasName(Class)))));
+  }
+  if (Methods.empty())
+    return callExpr(unless(anything()));
+  using ast_matchers::internal::DynTypedMatcher;
+  return callExpr(callee(
+      DynTypedMatcher::constructVariadic(DynTypedMatcher::VO_AnyOf,
+                                         ASTNodeKind::getFromNodeKind<Decl>(),
+                                         std::move(Methods))
+          .convertTo<Decl>()));
+}
+
+namespace {
+
+/// True when the flow condition proves \p V.
+bool proves(const Environment &Env, const Value *V) {
+  const auto *B = dyn_cast_or_null<BoolValue>(V);
+  return B && Env.proves(B->formula());
+}
+
+const ValueDecl *namedVariable(const Expr *E) {
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+    return DRE->getDecl();
+  return nullptr;
+}
+
+using DiagnoseSwitch =
+    CFGMatchSwitch<const Environment, llvm::SmallVector<Finding>>;
+
+DiagnoseSwitch buildDiagnoser(const lockmodel::Options &Opts) {
+  Shapes M(Opts);
+  // *p, p->m on a strong pointer.
+  auto OnStrong = [](const Expr *Ptr, SourceLocation Loc,
+                     const Environment &Env) -> llvm::SmallVector<Finding> {
+    const RecordStorageLocation *Obj = objectLoc(*Ptr, Env);
+    if (!Obj)
+      return {};
+    const BoolValue *From = fieldValue(Obj, FromLock, Env);
+    const BoolValue *NN = fieldValue(Obj, NonNull, Env);
+    if (!proves(Env, From) || proves(Env, NN))
+      return {};
+    return {Finding{FindingKind::Unchecked, Loc, Ptr->getSourceRange(),
+                    namedVariable(Ptr)}};
+  };
+  // *raw, raw->m on a raw pointer taken with get().
+  auto OnRaw = [](const Expr *Ptr, SourceLocation Loc,
+                  const Environment &Env) -> llvm::SmallVector<Finding> {
+    const Value *P = Env.getValue(*Ptr);
+    if (!P || P->properties().empty())
+      return {};
+    const Expr *Bare = Ptr->IgnoreParenImpCasts();
+    // Still inside the full-expression that holds the temporary owner?
+    bool SameFullExpr = isa<CXXMemberCallExpr>(Bare);
+    if (!SameFullExpr && proves(Env, P->getProperty(TempOwner)))
+      return {Finding{FindingKind::Dangling, Loc, Ptr->getSourceRange(),
+                      namedVariable(Ptr)}};
+    if (proves(Env, P->getProperty(FromLock)) &&
+        !proves(Env, P->getProperty(NonNull)))
+      return {Finding{FindingKind::Unchecked, Loc, Ptr->getSourceRange(),
+                      namedVariable(Ptr)}};
+    return {};
+  };
+  return CFGMatchSwitchBuilder<const Environment, llvm::SmallVector<Finding>>()
+      .CaseOfCFGStmt<CXXOperatorCallExpr>(
+          cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
+                              argumentCountIs(1), hasArgument(0, M.StrongExpr)),
+          [OnStrong](const CXXOperatorCallExpr *E,
+                     const MatchFinder::MatchResult &, const Environment &Env) {
+            return OnStrong(E->getArg(0), E->getOperatorLoc(), Env);
+          })
+      .CaseOfCFGStmt<UnaryOperator>(
+          unaryOperator(hasOperatorName("*"),
+                        hasUnaryOperand(hasType(pointerType()))),
+          [OnRaw](const UnaryOperator *E, const MatchFinder::MatchResult &,
+                  const Environment &Env) {
+            return OnRaw(E->getSubExpr(), E->getOperatorLoc(), Env);
+          })
+      .CaseOfCFGStmt<MemberExpr>(
+          memberExpr(isArrow(), unless(hasObjectExpression(cxxThisExpr()))),
+          [OnRaw](const MemberExpr *E, const MatchFinder::MatchResult &,
+                  const Environment &Env) {
+            return OnRaw(E->getBase(), E->getOperatorLoc(), Env);
+          })
+      .Build();
+}
+
+/// After a dereference the program may assume the pointer is not null (it
+/// would be undefined behaviour otherwise): reports each unchecked path once.
+void assumeDereferenced(const CFGElement &Elt, Environment &Env) {
+  auto S = Elt.getAs<CFGStmt>();
+  if (!S)
+    return;
+  const Stmt *St = S->getStmt();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St)) {
+    if ((Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
+        Op->getNumArgs() == 1)
+      if (BoolValue *N =
+              fieldValue(objectLoc(*Op->getArg(0), Env), NonNull, Env))
+        Env.assume(N->formula());
+    return;
+  }
+  const Expr *Ptr = nullptr;
+  if (const auto *U = dyn_cast<UnaryOperator>(St);
+      U && U->getOpcode() == UO_Deref)
+    Ptr = U->getSubExpr();
+  else if (const auto *ME = dyn_cast<MemberExpr>(St); ME && ME->isArrow())
+    Ptr = ME->getBase();
+  if (!Ptr)
+    return;
+  if (Value *P = Env.getValue(*Ptr))
+    if (auto *N = dyn_cast_or_null<BoolValue>(P->getProperty(NonNull)))
+      Env.assume(N->formula());
+}
+
+} // namespace
+
+llvm::Expected<llvm::SmallVector<Finding>>
+analyzeFunction(const FunctionDecl &Func, ASTContext &Ctx,
+                const lockmodel::Options &Opts) {
+  llvm::Expected<AdornedCFG> CFG = AdornedCFG::build(Func);
+  if (!CFG)
+    return CFG.takeError();
+  auto Solver = std::make_unique<WatchedLiteralsSolver>(MaxSATIterations);
+  DataflowAnalysisContext AnalysisContext(*Solver);
+  Environment Env(AnalysisContext, Func);
+  LockAnalysis Analysis(Ctx, Env, Opts);
+  DiagnoseSwitch Diagnose = buildDiagnoser(Opts);
+
+  llvm::SmallVector<Finding> Findings;
+  CFGEltCallbacksTypeErased Callbacks;
+  Callbacks.Before = [&](const CFGElement &Elt,
+                         const TypeErasedDataflowAnalysisState &State) {
+    llvm::append_range(Findings, Diagnose(Elt, Ctx, State.Env));
+  };
+  if (llvm::Error Err = runTypeErasedDataflowAnalysis(*CFG, Analysis, Env,
+                                                      Callbacks, MaxBlockVisits)
+                            .takeError())
+    return std::move(Err);
+  if (Solver->reachedLimit())
+    return llvm::createStringError(llvm::errc::interrupted,
+                                   "SAT solver budget exhausted");
+  return Findings;
+}
+
+} // namespace clang::tidy::weakref::lockmodel

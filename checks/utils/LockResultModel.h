@@ -1,0 +1,70 @@
+//===-- LockResultModel.h - dataflow model of lock() results ----*- C++ -*-===//
+//
+// A model for clang's dataflow framework (clang/Analysis/FlowSensitive) that
+// tracks, for every strong pointer (std::shared_ptr and configured types),
+// whether it may be null and whether it came from a weak reference's lock(),
+// the way clang's UncheckedOptionalAccessModel tracks std::optional. Used by
+// weakref-unchecked-lock.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEAKCHECK_CHECKS_UTILS_LOCKRESULTMODEL_H
+#define WEAKCHECK_CHECKS_UTILS_LOCKRESULTMODEL_H
+
+#include "clang/AST/Decl.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace clang::tidy::weakref::lockmodel {
+
+struct Options {
+  /// Fully qualified ("::"-rooted) names of methods whose result is the
+  /// strong pointer produced by locking a weak reference, e.g.
+  /// "::std::weak_ptr::lock".
+  std::vector<std::string> LockFunctions;
+  /// Fully qualified names of the strong pointer classes whose null state is
+  /// tracked, e.g. "::std::shared_ptr".
+  std::vector<std::string> StrongPointers;
+  /// Fully qualified names of weak reference classes: a strong pointer
+  /// constructed from one of them throws instead of being null.
+  std::vector<std::string> WeakReferences;
+};
+
+enum class FindingKind {
+  /// A lock() result dereferenced on a path where it was not checked.
+  Unchecked,
+  /// A raw pointer taken from a temporary lock() result (whose owner died at
+  /// the end of its full-expression) dereferenced later.
+  Dangling,
+};
+
+struct Finding {
+  FindingKind Kind;
+  /// The dereference: the operator, or the start of the member access.
+  SourceLocation Loc;
+  /// The pointer expression that is dereferenced.
+  SourceRange Range;
+  /// The variable dereferenced, when the pointer is a named variable.
+  const ValueDecl *Var = nullptr;
+};
+
+/// Matches a call of one of \p Opts.LockFunctions. Each name is split into
+/// its class and its method ("::std::weak_ptr::lock"), because the qualified
+/// name of a member of a class template specialisation does not match the
+/// template's name.
+ast_matchers::StatementMatcher lockCall(const Options &Opts);
+
+/// Runs the analysis over \p Func (a definition) and returns what it found.
+/// Fails (an llvm::Error the caller should consume) when the function cannot
+/// be analysed: no CFG, too many block visits, or the SAT solver's budget ran
+/// out; the check then stays silent on that function.
+llvm::Expected<llvm::SmallVector<Finding>>
+analyzeFunction(const FunctionDecl &Func, ASTContext &Ctx, const Options &Opts);
+
+} // namespace clang::tidy::weakref::lockmodel
+
+#endif
