@@ -86,10 +86,10 @@ void UncheckedLockCheck::check(const MatchFinder::MatchResult &Result) {
     std::string What =
         F.Var ? ("'" + F.Var->getName() + "'").str() : "the result of lock()";
     if (F.Kind == lockmodel::FindingKind::Unchecked) {
-      diag(F.Loc, "%0 may be null: it comes from lock() and is dereferenced "
-                  "without a null check; test it first, as in "
+      diag(F.Loc, "%0 may be null%select{: it holds a lock() result and| and}1 "
+                  "is dereferenced without a null check; test it first, as in "
                   "'if (auto p = w.lock())'")
-          << What << F.Range;
+          << What << (F.Var ? 0 : 1) << F.Range;
       continue;
     }
     if (F.Var && !DanglingReported.insert(F.Var).second)

@@ -19,6 +19,7 @@ int main() {
   auto logger = std::make_shared<Logger>();
   wire_up(subject, logger);
   subject.publish(42);
+  subject.publish_to_first(43);
 
   alice->start_watchdog();
 

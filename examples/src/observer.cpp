@@ -7,6 +7,14 @@ void Subject::publish(int event) {
       listener->notify(event);
 }
 
+void Subject::publish_to_first(int event) {
+  if (listeners_.empty())
+    return;
+  // BUG (weakref-unchecked-lock): the first listener may have died since it
+  // subscribed, and lock() then returns null.
+  listeners_.front().lock()->notify(event);
+}
+
 void wire_up(Subject &subject, const std::shared_ptr<Logger> &logger) {
   // Correct: the caller keeps the logger alive.
   subject.subscribe(logger);

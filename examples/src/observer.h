@@ -15,6 +15,7 @@ public:
     listeners_.push_back(std::move(listener));
   }
   void publish(int event);
+  void publish_to_first(int event);
 
 private:
   std::vector<std::weak_ptr<Listener>> listeners_;

@@ -514,6 +514,25 @@ TEST(Fixes, FixAppliesTheFixItInPlace) {
   EXPECT_EQ(Again.Status, 0) << describe(Again);
 }
 
+// weakref-expired-then-lock rewrites 'if (!w.expired()) { auto p = w.lock();'
+// into 'if (auto p = w.lock()) {', and the result compiles and is clean.
+TEST(Fixes, ExpiredThenLockBecomesIfInitLock) {
+  TempDir Dir;
+  fs::copy(Data + "/expired_then_lock.cpp", Dir.Path / "expired_then_lock.cpp");
+  const char *Check = "--checks=-*,weakref-expired-then-lock";
+  Result R = weakcheck({Check, "--fix", "expired_then_lock.cpp", "--", "-std=c++17"}, Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_NE(R.Err.find("applied 1 fix in 1 file"), std::string::npos) << describe(R);
+  std::string Fixed = readFile(Dir.Path / "expired_then_lock.cpp");
+  EXPECT_NE(Fixed.find("if (auto p = w.lock()) {"), std::string::npos) << Fixed;
+  EXPECT_EQ(Fixed.find("expired()"), std::string::npos) << Fixed;
+  EXPECT_NE(Fixed.find("p->notify();"), std::string::npos) << Fixed;
+  Result Again = weakcheck({"--checks=-*,weakref-expired-then-lock,weakref-unchecked-lock",
+                            "expired_then_lock.cpp", "--", "-std=c++17"},
+                           Dir.Path);
+  EXPECT_EQ(Again.Status, 0) << describe(Again) << Fixed;
+}
+
 TEST(Fixes, ExportedFixesApplyWithClangApplyReplacements) {
   TempDir Dir;
   fs::copy(Data + "/fixable.cpp", Dir.Path / "fixable.cpp");

@@ -26,7 +26,7 @@ void star_on_temporary(const std::weak_ptr<Widget> &w) {
 
 void local_unchecked(const std::weak_ptr<Widget> &w) {
   auto p = w.lock();
-  p->f(); // expected-warning{{'p' may be null: it comes from lock()}}
+  p->f(); // expected-warning{{'p' may be null: it holds a lock() result and is dereferenced}}
   p->f(); // reported once: after the first dereference the path assumes it
 }
 
