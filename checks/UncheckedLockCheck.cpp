@@ -1,9 +1,9 @@
 //===-- UncheckedLockCheck.cpp - weakref-unchecked-lock -------------------===//
 
 #include "UncheckedLockCheck.h"
-#include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "utils/Keywords.h"
+#include "utils/Ownership.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang::ast_matchers;
@@ -17,13 +17,6 @@ constexpr char DefaultLockFunctions[] =
 constexpr char DefaultStrongPointers[] = "::std::shared_ptr;::boost::shared_ptr";
 constexpr char DefaultWeakReferences[] =
     "::std::weak_ptr;::boost::weak_ptr;::weakref::ref";
-
-std::vector<std::string> parseList(StringRef List) {
-  std::vector<std::string> Out;
-  for (StringRef Name : utils::options::parseStringList(List))
-    Out.push_back(Name.str());
-  return Out;
-}
 } // namespace
 
 UncheckedLockCheck::UncheckedLockCheck(StringRef Name,
@@ -32,8 +25,9 @@ UncheckedLockCheck::UncheckedLockCheck(StringRef Name,
       LockFunctions(Options.get("LockFunctions", DefaultLockFunctions)),
       StrongPointers(Options.get("StrongPointers", DefaultStrongPointers)),
       WeakReferences(Options.get("WeakReferences", DefaultWeakReferences)),
-      ModelOptions{parseList(LockFunctions), parseList(StrongPointers),
-                   parseList(WeakReferences)} {
+      ModelOptions{ownership::splitList(LockFunctions),
+                   ownership::splitList(StrongPointers),
+                   ownership::splitList(WeakReferences)} {
   // Pre-filter: nothing can be reported without a class that has a lock
   // function ("::std::weak_ptr" of "::std::weak_ptr::lock"); the method names
   // themselves ("operator()") are not identifiers the filter can look for.

@@ -135,11 +135,6 @@ RecordStorageLocation *objectLoc(const Expr &E, const Environment &Env) {
   return Loc;
 }
 
-const Expr *stripToObject(const Expr *E) {
-  // Look through the derived-to-base casts to libstdc++'s __shared_ptr bases.
-  return E->IgnoreParenImpCasts();
-}
-
 bool isTemporaryObject(const Expr *E) {
   E = E->IgnoreParens();
   while (const auto *ICE = dyn_cast<ImplicitCastExpr>(E))
@@ -253,22 +248,15 @@ struct Shapes {
   explicit Shapes(const lockmodel::Options &Opts) {
     std::vector<llvm::StringRef> Strongs(Opts.StrongPointers.begin(),
                                          Opts.StrongPointers.end());
-    std::vector<llvm::StringRef> Weaks(Opts.WeakReferences.begin(),
-                                       Opts.WeakReferences.end());
-    StrongDecl = cxxRecordDecl(hasAnyName(Strongs));
     StrongType = qualType(hasUnqualifiedDesugaredType(
         recordType(hasDeclaration(cxxRecordDecl(hasAnyName(Strongs))))));
-    WeakType = qualType(hasUnqualifiedDesugaredType(
-        recordType(hasDeclaration(cxxRecordDecl(hasAnyName(Weaks))))));
     StrongExpr = expr(ignoringParenImpCasts(expr(hasType(StrongType))));
     LockCall = callExpr(lockCall(Opts), hasType(StrongType));
     NullPtr = expr(ignoringParenImpCasts(
         anyOf(cxxNullPtrLiteralExpr(), gnuNullExpr(), integerLiteral(equals(0)),
               nullPtrTyped())));
   }
-  DeclarationMatcher StrongDecl = cxxRecordDecl();
   TypeMatcher StrongType = qualType();
-  TypeMatcher WeakType = qualType();
   StatementMatcher StrongExpr = expr();
   StatementMatcher LockCall = expr();
   StatementMatcher NullPtr = expr();
