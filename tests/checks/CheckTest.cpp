@@ -1,8 +1,11 @@
 //===-- CheckTest.cpp - runs every annotated check test source ------------===//
 //
-// For each file under tests/checks/<name>/, runs the check weakref-<name>
-// in-process, through the same Analyzer the CLI uses, and compares what it
-// reports with the file's expected-* annotations (see Annotations.h).
+// For each file under tests/checks/<name>/ and tests/realworld/<name>/, runs
+// the check weakref-<name> in-process, through the same Analyzer the CLI
+// uses, and compares what it reports with the file's expected-* annotations
+// (see Annotations.h). tests/realworld/ holds restated real bug fixes and
+// real idioms (see tests/realworld/README.md); its sources may include from
+// tests/realworld/include/ as well as tests/checks/include/.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,15 +30,18 @@ void PrintTo(const CheckCase &C, std::ostream *OS) { *OS << C.File; }
 
 std::vector<CheckCase> allCases() {
   std::vector<CheckCase> Cases;
-  std::error_code EC;
-  for (const auto &Dir : fs::directory_iterator(WEAKCHECK_CHECK_TESTS_DIR, EC)) {
-    if (!Dir.is_directory() || Dir.path().filename() == "include")
-      continue;
-    for (const auto &Entry : fs::directory_iterator(Dir.path(), EC)) {
-      std::string Ext = Entry.path().extension().string();
-      if (Ext == ".cpp" || Ext == ".c" || Ext == ".cc")
-        Cases.push_back({"weakref-" + Dir.path().filename().string(),
-                         Entry.path().string()});
+  for (const char *Root :
+       {WEAKCHECK_CHECK_TESTS_DIR, WEAKCHECK_REALWORLD_TESTS_DIR}) {
+    std::error_code EC;
+    for (const auto &Dir : fs::directory_iterator(Root, EC)) {
+      if (!Dir.is_directory() || Dir.path().filename() == "include")
+        continue;
+      for (const auto &Entry : fs::directory_iterator(Dir.path(), EC)) {
+        std::string Ext = Entry.path().extension().string();
+        if (Ext == ".cpp" || Ext == ".c" || Ext == ".cc")
+          Cases.push_back({"weakref-" + Dir.path().filename().string(),
+                           Entry.path().string()});
+      }
     }
   }
   std::sort(Cases.begin(), Cases.end(), [](const CheckCase &A, const CheckCase &B) {
@@ -62,6 +68,7 @@ TEST_P(CheckTest, ReportsExactlyTheAnnotatedDiagnostics) {
       }))
     Args.push_back(IsC ? "-std=c11" : "-std=c++20");
   Args.push_back("-I" WEAKCHECK_CHECK_TESTS_DIR "/include");
+  Args.push_back("-I" WEAKCHECK_REALWORLD_TESTS_DIR "/include");
   Args.push_back("-I" WEAKCHECK_RUNTIME_INCLUDE_DIR);
 
   AnalyzerConfig Config;
@@ -104,8 +111,13 @@ TEST_P(CheckTest, ReportsExactlyTheAnnotatedDiagnostics) {
 }
 
 std::string caseName(const ::testing::TestParamInfo<CheckCase> &Info) {
-  std::string Name = fs::path(Info.param.File).parent_path().filename().string() +
-                     "_" + fs::path(Info.param.File).stem().string();
+  fs::path File(Info.param.File);
+  std::string Name = File.parent_path().filename().string() + "_" +
+                     File.stem().string();
+  // tests/realworld/x/a.cpp and tests/checks/x/a.cpp get distinct names.
+  if (File.parent_path().parent_path() ==
+      fs::path(WEAKCHECK_REALWORLD_TESTS_DIR))
+    Name = "realworld_" + Name;
   for (char &C : Name)
     if (!std::isalnum(static_cast<unsigned char>(C)))
       C = '_';
