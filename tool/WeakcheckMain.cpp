@@ -5,11 +5,15 @@
 // Exit status: 0 no findings; 1 findings; 2 the tool could not do its job
 // (bad option or configuration, unreadable compilation database, a missing or
 // unreadable input, an output that cannot be written, or a translation unit
-// that failed to compile: the others are still analysed and reported).
+// that failed to compile: the others are still analysed and reported, or a
+// report that cannot be written); 128 + signal when SIGINT, SIGTERM or SIGHUP
+// interrupts the run (temporary files removed). How outputs are written:
+// OutputFile.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Analyzer.h"
+#include "OutputFile.h"
 #include "Report.h"
 #include "Version.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -90,8 +94,15 @@ cl::opt<unsigned> Jobs(
     "j", cl::value_desc("N"),
     cl::desc("Analyse N translation units in parallel (default: all cores)"),
     cl::init(0), cl::Prefix, cl::cat(Category));
-cl::opt<bool> Fix("fix", cl::desc("Apply the fix-its of the findings"),
+cl::opt<bool> Fix("fix",
+                  cl::desc("Apply the fix-its of the findings (not in files of\n"
+                           "translation units that failed to compile)"),
                   cl::cat(Category));
+cl::opt<bool> FixErrors(
+    "fix-errors",
+    cl::desc("Like --fix, and also apply fix-its found in translation units\n"
+             "that failed to compile"),
+    cl::cat(Category));
 cl::opt<std::string> ExportFixes(
     "export-fixes", cl::value_desc("yaml"),
     cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
@@ -178,76 +189,6 @@ std::unique_ptr<CompilationDatabase> loadDatabase(StringRef Path,
       inferMissingCompileCommands(expandResponseFiles(
           std::move(DB), llvm::vfs::getRealFileSystem())));
 }
-
-/// Writes \p Text to \p Path whole or not at all: a temporary file beside it,
-/// renamed into place.
-class OutputSink {
-public:
-  explicit OutputSink(bool ToStdout = true) : ToStdout(ToStdout) {}
-  bool open(const std::string &Path, std::string &Error) {
-    this->Path = Path;
-    if (Path.empty())
-      return true;
-    std::string AbsPath = absolute(Path);
-    StringRef Dir = sys::path::parent_path(AbsPath);
-    if (sys::fs::is_directory(Path)) {
-      Error = "cannot write output '" + Path + "': it is a directory";
-      return false;
-    }
-    // createUniqueFile would create missing parent directories: refuse.
-    if (!sys::fs::is_directory(Dir)) {
-      Error = "cannot write output '" + Path + "': directory '" + Dir.str() +
-              "' does not exist";
-      return false;
-    }
-    int FD;
-    if (std::error_code EC = sys::fs::createUniqueFile(
-            Dir + "/.weakcheck-output-%%%%%%%%", FD, TempPath)) {
-      Error = "cannot write output '" + Path + "': " + EC.message();
-      return false;
-    }
-    sys::Process::SafelyCloseFileDescriptor(FD);
-    return true;
-  }
-  bool write(StringRef Text, std::string &Error) {
-    if (Path.empty()) {
-      if (!ToStdout)
-        return true;
-      outs() << Text;
-      outs().flush();
-      return true;
-    }
-    std::error_code EC;
-    {
-      raw_fd_ostream OS(TempPath, EC, sys::fs::OF_None);
-      if (!EC) {
-        OS << Text;
-        OS.close();
-        EC = OS.error();
-      }
-    }
-    if (!EC)
-      EC = sys::fs::rename(TempPath, Path);
-    if (EC) {
-      Error = "cannot write output '" + Path + "': " + EC.message();
-      discard();
-      return false;
-    }
-    TempPath.clear();
-    return true;
-  }
-  void discard() {
-    if (!TempPath.empty())
-      sys::fs::remove(TempPath);
-    TempPath.clear();
-  }
-  ~OutputSink() { discard(); }
-
-private:
-  bool ToStdout;
-  std::string Path;
-  SmallString<256> TempPath;
-};
 
 /// Analyses every file, \p Jobs at a time; the result is in \p Files order
 /// whatever the scheduling. A one-line progress indicator goes to stderr
@@ -345,12 +286,10 @@ bool applyFixes(const weakcheck::Report &R, unsigned &Applied, unsigned &Changed
     }
     for (auto It = Kept.rbegin(); It != Kept.rend(); ++It)
       Text.replace((*It)->Span.Begin.Offset, (*It)->Length, (*It)->Text);
-    auto Perms = sys::fs::getPermissions(File);
-    OutputSink Sink(false);
+    // A symlinked source: its target is rewritten and the link stays.
+    weakcheck::OutputFile Sink;
     if (!Sink.open(File, Error) || !Sink.write(Text, Error))
       return false;
-    if (Perms)
-      sys::fs::setPermissions(File, *Perms);
     Applied += Kept.size();
     ++Changed;
   }
@@ -366,6 +305,7 @@ void printVersion(raw_ostream &OS) {
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
+  weakcheck::installSignalHandlers();
 
   // Everything after "--" is the compile command for every file.
   int Argc = argc;
@@ -448,22 +388,25 @@ int main(int argc, const char **argv) {
                                             : absolute(SourcePaths.front());
     if (!Analyzer->validate({Probe}, Error))
       return fail(Error);
-    outs() << "Enabled checks:\n";
+    std::string Listing = "Enabled checks:\n";
     for (const std::string &Name : Analyzer->enabledChecks(Probe))
-      outs() << "    " << Name << "\n";
+      Listing += "    " + Name + "\n";
+    weakcheck::OutputFile Stdout;
+    if (!Stdout.write(Listing, Error))
+      return fail(Error);
     return ExitClean;
   }
 
   // Claim the output before any work, so a bad path costs nothing.
-  OutputSink Output;
+  weakcheck::OutputFile Output;
   if (!Output.open(OutputPath, Error))
     return fail(Error);
-  OutputSink FixesOutput(/*ToStdout=*/false);
-  if (!ExportFixes.empty() && !OutputPath.empty() &&
-      absolute(ExportFixes) == absolute(OutputPath))
-    return fail("--export-fixes and --output name the same file");
+  weakcheck::OutputFile FixesOutput(weakcheck::OutputFile::Kind::Discard);
   if (!FixesOutput.open(ExportFixes, Error))
     return fail(Error);
+  if (!ExportFixes.empty() && !OutputPath.empty() &&
+      Output.sameTarget(FixesOutput))
+    return fail("--export-fixes and --output name the same file");
 
   std::unique_ptr<CompilationDatabase> DB;
   if (FixedDB) {
@@ -491,6 +434,34 @@ int main(int argc, const char **argv) {
   for (const std::string &File : Files)
     if (!checkInput(File, Error))
       return fail(Error);
+  // An output that is one of the inputs (by device and inode, so through
+  // symlinks and hard links too) would replace the source with the report.
+  {
+    std::vector<std::pair<std::string, std::string>> Inputs;
+    for (const std::string &File : Files)
+      Inputs.push_back({File, "source file"});
+    if (ConfigFile.getNumOccurrences())
+      Inputs.push_back({ConfigFile, "--config-file"});
+    if (BuildPath.getNumOccurrences()) {
+      SmallString<256> Json(BuildPath);
+      if (sys::fs::is_directory(Json))
+        sys::path::append(Json, "compile_commands.json");
+      Inputs.push_back({std::string(Json), "compilation database"});
+    }
+    for (const auto *Out : {&Output, &FixesOutput}) {
+      if (!Out->existingID())
+        continue;
+      const char *Option = Out == &Output ? "--output" : "--export-fixes";
+      for (const auto &[Input, What] : Inputs) {
+        sys::fs::UniqueID ID;
+        if (!sys::fs::getUniqueID(Input, ID) && ID == *Out->existingID())
+          return fail(Twine(Option) + " '" +
+                      (Out == &Output ? OutputPath : ExportFixes) +
+                      "' is the " + What + " '" + Input +
+                      "'; refusing to overwrite an input");
+      }
+    }
+  }
 
   if (!DB) {
     std::string DetectError;
@@ -548,9 +519,36 @@ int main(int argc, const char **argv) {
     if (!FixesOutput.write(Yaml, Error))
       return fail(Error);
   }
-  if (Fix) {
+  if (Fix || FixErrors) {
+    // As clang-tidy: the fix-its of a translation unit that did not compile
+    // are not applied, and its main file is not touched, without
+    // --fix-errors.
+    const weakcheck::Report *ToFix = &Report;
+    weakcheck::Report Compiled;
+    if (!FixErrors && Report.filesFailed()) {
+      std::set<std::string> FailedFiles;
+      for (const weakcheck::FileOutcome &F : Report.Files)
+        if (F.Failed)
+          FailedFiles.insert(F.File);
+      std::vector<weakcheck::FileRun> Good;
+      for (const weakcheck::FileRun &Run : Runs)
+        if (!FailedFiles.count(Run.File))
+          Good.push_back(Run);
+      Compiled = weakcheck::buildReport(Good);
+      for (weakcheck::Finding &F : Compiled.Findings)
+        llvm::erase_if(F.Fixes, [&](const weakcheck::FixReplacement &R) {
+          return FailedFiles.count(R.Span.Begin.File) != 0;
+        });
+      ToFix = &Compiled;
+      errs() << "weakcheck: warning: " << FailedFiles.size()
+             << (FailedFiles.size() == 1 ? " file" : " files")
+             << " failed to compile; "
+             << (FailedFiles.size() == 1 ? "its" : "their")
+             << " fix-its are not applied (pass --fix-errors to apply them "
+                "anyway)\n";
+    }
     unsigned Applied = 0, Changed = 0;
-    if (!applyFixes(Report, Applied, Changed, Error))
+    if (!applyFixes(*ToFix, Applied, Changed, Error))
       return fail(Error);
     if (!Quiet)
       errs() << "weakcheck: applied " << Applied

@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CliSupport.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -25,90 +27,10 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace cli;
 
 /// Checks this build has; markers for checks not yet written are skipped.
 bool isKnownCheck(const std::string &Check);
-
-const std::string Weakcheck = WEAKCHECK_BINARY;
-const std::string Plugin = WEAKCHECK_PLUGIN;
-const std::string ClangTidy = WEAKCHECK_CLANG_TIDY;
-const std::string Data = WEAKCHECK_CLI_DATA_DIR;
-
-struct Result {
-  int Status = -1;
-  std::string Out;
-  std::string Err;
-};
-
-std::string readFile(const fs::path &P) {
-  std::ifstream In(P, std::ios::binary);
-  std::stringstream SS;
-  SS << In.rdbuf();
-  return SS.str();
-}
-
-void writeFile(const fs::path &P, const std::string &Text) {
-  std::ofstream Out(P, std::ios::binary);
-  Out << Text;
-}
-
-/// A fresh directory removed at the end of the test.
-struct TempDir {
-  fs::path Path;
-  TempDir() {
-    std::string Templ = (fs::temp_directory_path() / "weakcheck-cli-XXXXXX").string();
-    Path = mkdtemp(Templ.data());
-  }
-  ~TempDir() {
-    std::error_code EC;
-    fs::permissions(Path, fs::perms::owner_all, fs::perm_options::add, EC);
-    fs::remove_all(Path, EC);
-  }
-};
-
-/// Runs \p Program with \p Args in \p Cwd, capturing stdout and stderr.
-Result run(const std::string &Program, const std::vector<std::string> &Args,
-           const fs::path &Cwd = fs::path(WEAKCHECK_CLI_DATA_DIR)) {
-  TempDir Capture;
-  fs::path OutPath = Capture.Path / "out", ErrPath = Capture.Path / "err";
-  pid_t Pid = fork();
-  if (Pid == 0) {
-    int Out = open(OutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int Err = open(ErrPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int In = open("/dev/null", O_RDONLY);
-    dup2(Out, 1);
-    dup2(Err, 2);
-    dup2(In, 0);
-    if (chdir(Cwd.c_str()) != 0)
-      _exit(126);
-    std::vector<char *> Argv;
-    Argv.push_back(const_cast<char *>(Program.c_str()));
-    for (const std::string &A : Args)
-      Argv.push_back(const_cast<char *>(A.c_str()));
-    Argv.push_back(nullptr);
-    execv(Program.c_str(), Argv.data());
-    _exit(127);
-  }
-  int WaitStatus = 0;
-  waitpid(Pid, &WaitStatus, 0);
-  Result R;
-  R.Status = WIFEXITED(WaitStatus) ? WEXITSTATUS(WaitStatus)
-                                   : 128 + WTERMSIG(WaitStatus);
-  R.Out = readFile(OutPath);
-  R.Err = readFile(ErrPath);
-  return R;
-}
-
-Result weakcheck(const std::vector<std::string> &Args,
-                 const fs::path &Cwd = fs::path(WEAKCHECK_CLI_DATA_DIR)) {
-  return run(Weakcheck, Args, Cwd);
-}
-
-std::string describe(const Result &R) {
-  return "exit " + std::to_string(R.Status) + "\n--- stdout:\n" + R.Out +
-         "--- stderr:\n" + R.Err;
-}
 
 /// "file:line:col: warning: message [check]" lines of a text report.
 std::set<std::string> warningLines(const std::string &Text) {
@@ -330,15 +252,6 @@ TEST(Cli, SharedClangTidyOptionsOfOtherChecksAreAccepted) {
 }
 
 // ---- bad input: a clear message and exit status 2 ----------------------------
-
-/// Exit status 2 and one line on stderr that says what is wrong.
-void expectToolError(const Result &R, const std::string &Fragment) {
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_NE(R.Err.find(Fragment), std::string::npos)
-      << "stderr lacks \"" << Fragment << "\"\n" << describe(R);
-  EXPECT_EQ(R.Err.rfind("weakcheck: error: ", 0), 0u) << describe(R);
-  EXPECT_EQ(std::count(R.Err.begin(), R.Err.end(), '\n'), 1) << describe(R);
-}
 
 TEST(CliBadInput, MissingSourceFile) {
   expectToolError(weakcheck({"no_such_file.cpp", "--"}),
