@@ -2,6 +2,10 @@
 
 #include "UncheckedLockCheck.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/MacroArgs.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "utils/Keywords.h"
 #include "utils/Ownership.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -17,6 +21,52 @@ constexpr char DefaultLockFunctions[] =
 constexpr char DefaultStrongPointers[] = "::std::shared_ptr;::boost::shared_ptr";
 constexpr char DefaultWeakReferences[] =
     "::std::weak_ptr;::boost::weak_ptr;::weakref::ref";
+constexpr char DefaultAssertMacros[] =
+    "*assert*;*check*;*verify*;*ensure*;*expects*;*require*;*invariant*;"
+    "*precondition*;*enforce*";
+
+/// Records the expansions of assertion macros whose definition has none of
+/// the shapes the analysis follows in the AST (no `if`, `?` or `||`).
+class OpaqueAssertRecorder : public PPCallbacks {
+public:
+  OpaqueAssertRecorder(const SourceManager &SM,
+                       const lockmodel::AssertMacroNames &Names,
+                       std::vector<UncheckedLockCheck::OpaqueAssert> &Out)
+      : SM(SM), Names(Names), Out(Out) {}
+
+  void MacroExpands(const Token &Name, const MacroDefinition &MD,
+                    SourceRange Range, const MacroArgs *Args) override {
+    const IdentifierInfo *II = Name.getIdentifierInfo();
+    const MacroInfo *MI = MD.getMacroInfo();
+    if (!II || !MI || !Args || MI->getNumParams() == 0)
+      return;
+    auto [It, Inserted] = Opaque.try_emplace(II, false);
+    if (Inserted)
+      It->second = Names.matches(II->getName()) &&
+                   llvm::none_of(MI->tokens(), [](const Token &T) {
+                     return T.isOneOf(tok::kw_if, tok::question,
+                                      tok::pipepipe);
+                   });
+    if (!It->second || SM.isInSystemHeader(Range.getBegin()))
+      return;
+    UncheckedLockCheck::OpaqueAssert A;
+    A.Loc = SM.getExpansionLoc(Range.getBegin());
+    const Token *T = Args->getUnexpArgument(0);
+    if (T->is(tok::exclaim))
+      return; // asserts that something is null
+    for (; T->isNot(tok::eof); ++T)
+      if (const IdentifierInfo *Id = T->getIdentifierInfo())
+        A.Names.push_back(Id);
+    if (!A.Names.empty())
+      Out.push_back(std::move(A));
+  }
+
+private:
+  const SourceManager &SM;
+  const lockmodel::AssertMacroNames &Names;
+  std::vector<UncheckedLockCheck::OpaqueAssert> &Out;
+  llvm::DenseMap<const IdentifierInfo *, bool> Opaque;
+};
 } // namespace
 
 UncheckedLockCheck::UncheckedLockCheck(StringRef Name,
@@ -25,9 +75,11 @@ UncheckedLockCheck::UncheckedLockCheck(StringRef Name,
       LockFunctions(Options.get("LockFunctions", DefaultLockFunctions)),
       StrongPointers(Options.get("StrongPointers", DefaultStrongPointers)),
       WeakReferences(Options.get("WeakReferences", DefaultWeakReferences)),
+      AssertMacros(Options.get("AssertMacros", DefaultAssertMacros)),
+      AssertNames(ownership::splitList(AssertMacros)),
       ModelOptions{ownership::splitList(LockFunctions),
                    ownership::splitList(StrongPointers),
-                   ownership::splitList(WeakReferences)} {
+                   ownership::splitList(WeakReferences), &AssertNames} {
   // Pre-filter: nothing can be reported without a class that has a lock
   // function ("::std::weak_ptr" of "::std::weak_ptr::lock"); the method names
   // themselves ("operator()") are not identifiers the filter can look for.
@@ -44,6 +96,33 @@ void UncheckedLockCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "LockFunctions", LockFunctions);
   Options.store(Opts, "StrongPointers", StrongPointers);
   Options.store(Opts, "WeakReferences", WeakReferences);
+  Options.store(Opts, "AssertMacros", AssertMacros);
+}
+
+void UncheckedLockCheck::registerPPCallbacks(const SourceManager &SM,
+                                             Preprocessor *PP,
+                                             Preprocessor *) {
+  OpaqueAsserts.clear();
+  PP->addPPCallbacks(
+      std::make_unique<OpaqueAssertRecorder>(SM, AssertNames, OpaqueAsserts));
+}
+
+bool UncheckedLockCheck::assertedBefore(const lockmodel::Finding &F,
+                                        const FunctionDecl &Func,
+                                        const SourceManager &SM) const {
+  if (!F.Var || !F.Var->getIdentifier() || OpaqueAsserts.empty())
+    return false;
+  SourceLocation Since = SM.getExpansionLoc(F.Var->getLocation());
+  SourceLocation At = SM.getExpansionLoc(F.Loc);
+  SourceLocation End = SM.getExpansionLoc(Func.getEndLoc());
+  if (SM.isBeforeInTranslationUnit(Since, SM.getExpansionLoc(Func.getBeginLoc())))
+    Since = SM.getExpansionLoc(Func.getBeginLoc());
+  return llvm::any_of(OpaqueAsserts, [&](const OpaqueAssert &A) {
+    return SM.isBeforeInTranslationUnit(Since, A.Loc) &&
+           SM.isBeforeInTranslationUnit(A.Loc, At) &&
+           SM.isBeforeInTranslationUnit(A.Loc, End) &&
+           llvm::is_contained(A.Names, F.Var->getIdentifier());
+  });
 }
 
 void UncheckedLockCheck::registerMatchers(MatchFinder *Finder) {
@@ -77,6 +156,9 @@ void UncheckedLockCheck::check(const MatchFinder::MatchResult &Result) {
   });
   llvm::SmallPtrSet<const ValueDecl *, 4> DanglingReported;
   for (const lockmodel::Finding &F : *Findings) {
+    if (F.Kind == lockmodel::FindingKind::Unchecked &&
+        assertedBefore(F, *Func, SM))
+      continue;
     std::string What =
         F.Var ? ("'" + F.Var->getName() + "'").str() : "the result of lock()";
     if (F.Kind == lockmodel::FindingKind::Unchecked) {

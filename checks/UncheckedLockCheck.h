@@ -23,15 +23,32 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
+                           Preprocessor *ModuleExpanderPP) override;
   void onStartOfTranslationUnit() override { Analysed.clear(); }
 
+  /// An expansion of an assertion macro that leaves nothing the analysis can
+  /// follow (a debug-only assert that expands to nothing or `(void)0`, a
+  /// macro that calls a checking function): its argument's identifiers.
+  struct OpaqueAssert {
+    SourceLocation Loc; ///< the expansion, in a file
+    llvm::SmallVector<const IdentifierInfo *, 4> Names;
+  };
+
 private:
+  bool assertedBefore(const lockmodel::Finding &F, const FunctionDecl &Func,
+                      const SourceManager &SM) const;
+
   const std::string LockFunctions;
   const std::string StrongPointers;
   const std::string WeakReferences;
+  const std::string AssertMacros;
+  const lockmodel::AssertMacroNames AssertNames;
   const lockmodel::Options ModelOptions;
   /// Functions already analysed in this translation unit.
   llvm::DenseSet<const FunctionDecl *> Analysed;
+  /// In translation-unit order.
+  std::vector<OpaqueAssert> OpaqueAsserts;
 };
 
 } // namespace clang::tidy::weakref

@@ -30,8 +30,11 @@
 #include "clang/Analysis/FlowSensitive/TypeErasedDataflowAnalysis.h"
 #include "clang/Analysis/FlowSensitive/Value.h"
 #include "clang/Analysis/FlowSensitive/WatchedLiteralsSolver.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/GlobPattern.h"
 
 namespace clang::tidy::weakref::lockmodel {
 namespace {
@@ -148,11 +151,16 @@ AST_MATCHER(Expr, nullPtrTyped) { return Node.getType()->isNullPtrType(); }
 
 void assumeDereferenced(const CFGElement &Elt, Environment &Env);
 
+/// Calls that run only when an assertion's condition failed: the analysis
+/// takes them not to return.
+using FailureCalls = llvm::DenseSet<const Stmt *>;
+
 class LockAnalysis : public DataflowAnalysis<LockAnalysis, NoopLattice> {
 public:
-  LockAnalysis(ASTContext &Ctx, Environment &Env, const lockmodel::Options &Opts)
+  LockAnalysis(ASTContext &Ctx, Environment &Env, const lockmodel::Options &Opts,
+               const FailureCalls &Failures)
       : DataflowAnalysis(Ctx), Strong(Opts.StrongPointers),
-        Weak(Opts.WeakReferences) {
+        Weak(Opts.WeakReferences), Failures(Failures) {
     Env.getDataflowAnalysisContext().setSyntheticFieldCallback(
         [this, &Ctx](QualType Ty) -> llvm::StringMap<QualType> {
           if (!Strong.contains(Ty))
@@ -168,6 +176,9 @@ public:
     State S(L, Env);
     Transfer(Elt, getASTContext(), S);
     assumeDereferenced(Elt, Env);
+    // An assertion's failure handler: the path ends here.
+    if (auto CS = Elt.getAs<CFGStmt>(); CS && Failures.contains(CS->getStmt()))
+      Env.assume(Env.arena().makeLiteral(false));
   }
 
   // Raw pointers carry their facts as properties; keep them across joins of
@@ -238,8 +249,27 @@ private:
 
   CFGMatchSwitch<State> buildTransfer(const lockmodel::Options &Opts);
 
+  /// The value of an operand of ==, with one value per enumerator.
+  Value *operandValue(const Expr *E, Environment &Env) {
+    if (Value *V = Env.getValue(*E))
+      return V;
+    const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    const auto *Enumerator =
+        Ref ? dyn_cast<EnumConstantDecl>(Ref->getDecl()) : nullptr;
+    if (!Enumerator)
+      return nullptr;
+    IntegerValue *&V = Enumerators[Enumerator];
+    if (!V)
+      V = &Env.create<IntegerValue>();
+    return V;
+  }
+
   ClassNames Strong;
   ClassNames Weak;
+  const FailureCalls &Failures;
+  llvm::DenseMap<const EnumConstantDecl *, IntegerValue *> Enumerators;
+  llvm::DenseMap<std::pair<const Value *, const Value *>, BoolValue *>
+      Equalities;
   CFGMatchSwitch<State> Transfer;
 };
 
@@ -477,10 +507,184 @@ CFGMatchSwitch<State> LockAnalysis::buildTransfer(const lockmodel::Options &Opts
             BoolOf(E,
                    E->getOpcode() == BO_NE ? *N : S.Env.makeNot(*N), S.Env);
           })
+      // Scoped enums have no values in the framework: give variables a value
+      // when read (and enumerators one value each, below), so that
+      // comparisons of the same variable with the same enumerator agree.
+      .CaseOfCFGStmt<ImplicitCastExpr>(
+          implicitCastExpr(hasCastKind(CK_LValueToRValue),
+                           hasType(hasCanonicalType(enumType()))),
+          [](const ImplicitCastExpr *E, const MatchFinder::MatchResult &,
+             State &S) {
+            if (S.Env.getValue(*E))
+              return;
+            StorageLocation *Loc = S.Env.getStorageLocation(*E->getSubExpr());
+            if (!Loc)
+              return;
+            Value *V = S.Env.getValue(*Loc);
+            if (!V) {
+              V = &S.Env.create<IntegerValue>();
+              S.Env.setValue(*Loc, *V);
+            }
+            S.Env.setValue(*E, *V);
+          })
+      // e = f(): the framework keeps the old value when the new one is
+      // unknown.
+      .CaseOfCFGStmt<BinaryOperator>(
+          binaryOperator(hasOperatorName("="), hasType(hasCanonicalType(enumType()))),
+          [](const BinaryOperator *E, const MatchFinder::MatchResult &,
+             State &S) {
+            if (S.Env.getValue(*E->getRHS()))
+              return;
+            if (StorageLocation *Loc = S.Env.getStorageLocation(*E->getLHS()))
+              S.Env.setValue(*Loc, S.Env.create<IntegerValue>());
+          })
+      // a == b: where neither operand has a value (floating point, ...) the
+      // framework says "equal" (two missing values are the same), which
+      // makes every else-branch unreachable; where both have distinct
+      // non-boolean values it makes a fresh unknown each time. Unknown, but
+      // one unknown per pair of values, so that `x == A` tested twice agrees
+      // with itself.
+      .CaseOfCFGStmt<BinaryOperator>(
+          binaryOperator(hasAnyOperatorName("==", "!=")),
+          [this](const BinaryOperator *E, const MatchFinder::MatchResult &,
+                 State &S) {
+            Value *L = operandValue(E->getLHS(), S.Env);
+            Value *R = operandValue(E->getRHS(), S.Env);
+            BoolValue *Equal = nullptr;
+            if (!L && !R) {
+              Equal = &S.Env.makeAtomicBoolValue();
+            } else if (L && R && L != R && isa<IntegerValue>(L) &&
+                       isa<IntegerValue>(R)) {
+              BoolValue *&Cached = Equalities[{std::min(L, R), std::max(L, R)}];
+              if (!Cached)
+                Cached = &S.Env.makeAtomicBoolValue();
+              Equal = Cached;
+            }
+            if (Equal)
+              S.Env.setValue(*E, E->getOpcode() == BO_EQ ? *Equal
+                                                         : S.Env.makeNot(*Equal));
+          })
       .Build();
 }
 
+/// Whether \p S or something in it was written as an argument of a macro.
+bool mentionsMacroArgument(const Stmt *S, const SourceManager &SM) {
+  if (!S)
+    return false;
+  if (SM.isMacroArgExpansion(S->getBeginLoc()))
+    return true;
+  return llvm::any_of(S->children(), [&](const Stmt *Child) {
+    return mentionsMacroArgument(Child, SM);
+  });
+}
+
+bool isEmptyStatement(const Stmt *S) {
+  if (!S || isa<NullStmt>(S))
+    return true;
+  const auto *Block = dyn_cast<CompoundStmt>(S);
+  return Block && llvm::all_of(Block->body(), isEmptyStatement);
+}
+
+void collectCalls(const Stmt *S, FailureCalls &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (isa<CallExpr, CXXConstructExpr, CXXThrowExpr>(S))
+    Out.insert(S);
+  for (const Stmt *Child : S->children())
+    collectCalls(Child, Out);
+}
+
+/// Finds, in \p S, the branches of assertion macros that run when the
+/// asserted condition fails, and collects their calls:
+///   if (!(c)) fail(...);           if (__builtin_expect(!(c), 0)) fail();
+///   (c) ? (void)0 : fail(...)      !(c) ? fail(...) : void(0)
+///   (void)((c) || (fail(...), 0))
+/// (any of them inside do { ... } while (0)). The condition must contain
+/// the macro's argument, and the other branch must do nothing.
+void collectFailureCalls(const Stmt *S, ASTContext &Ctx,
+                         const AssertMacroNames &Names, FailureCalls &Out) {
+  if (!S)
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (S->getBeginLoc().isMacroID()) {
+    const Stmt *Failure = nullptr;
+    if (const auto *If = dyn_cast<IfStmt>(S)) {
+      if (Names.inExpansion(If->getIfLoc(), SM, Ctx.getLangOpts()) &&
+          mentionsMacroArgument(If->getCond(), SM)) {
+        if (isEmptyStatement(If->getElse()) && !isEmptyStatement(If->getThen()))
+          Failure = If->getThen();
+        else if (isEmptyStatement(If->getThen()))
+          Failure = If->getElse();
+      }
+    } else if (const auto *Cond = dyn_cast<ConditionalOperator>(S)) {
+      if (Names.inExpansion(Cond->getQuestionLoc(), SM, Ctx.getLangOpts()) &&
+          mentionsMacroArgument(Cond->getCond(), SM)) {
+        bool TrueDoesNothing = !Cond->getTrueExpr()->HasSideEffects(Ctx);
+        bool FalseDoesNothing = !Cond->getFalseExpr()->HasSideEffects(Ctx);
+        if (TrueDoesNothing && !FalseDoesNothing)
+          Failure = Cond->getFalseExpr();
+        else if (FalseDoesNothing && !TrueDoesNothing)
+          Failure = Cond->getTrueExpr();
+      }
+    } else if (const auto *Or = dyn_cast<BinaryOperator>(S);
+               Or && Or->getOpcode() == BO_LOr &&
+               Names.inExpansion(Or->getOperatorLoc(), SM, Ctx.getLangOpts()) &&
+               mentionsMacroArgument(Or->getLHS(), SM)) {
+      Failure = Or->getRHS();
+    }
+    if (Failure) {
+      collectCalls(Failure, Out);
+      return;
+    }
+  }
+  for (const Stmt *Child : S->children())
+    collectFailureCalls(Child, Ctx, Names, Out);
+}
+
 } // namespace
+
+AssertMacroNames::AssertMacroNames(const std::vector<std::string> &Patterns) {
+  for (const std::string &P : Patterns) {
+    std::string Lower = llvm::StringRef(P).trim().lower();
+    if (Lower.find_first_of("*?[\\") == std::string::npos)
+      Exact.insert(Lower);
+    else
+      GlobSources.push_back(std::move(Lower));
+  }
+  // A GlobPattern refers into its source text: GlobSources no longer grows.
+  for (const std::string &Source : GlobSources) {
+    if (llvm::Expected<llvm::GlobPattern> Glob =
+            llvm::GlobPattern::create(Source))
+      Globs.push_back(std::move(*Glob));
+    else
+      llvm::consumeError(Glob.takeError());
+  }
+}
+
+bool AssertMacroNames::matches(llvm::StringRef MacroName) const {
+  if (MacroName.empty())
+    return false;
+  auto [It, Inserted] = Cache.try_emplace(MacroName, false);
+  if (Inserted) {
+    std::string Name = MacroName.lower();
+    It->second = Exact.contains(Name) ||
+                 llvm::any_of(Globs, [&](const llvm::GlobPattern &G) {
+                   return G.match(Name);
+                 });
+  }
+  return It->second;
+}
+
+bool AssertMacroNames::inExpansion(SourceLocation Loc, const SourceManager &SM,
+                                   const LangOptions &LO) const {
+  for (unsigned Depth = 0; Loc.isMacroID() && Depth < 16; ++Depth) {
+    if (!SM.isMacroArgExpansion(Loc) &&
+        matches(Lexer::getImmediateMacroName(Loc, SM, LO)))
+      return true;
+    Loc = SM.getImmediateMacroCallerLoc(Loc);
+  }
+  return false;
+}
 
 StatementMatcher lockCall(const lockmodel::Options &Opts) {
   std::vector<ast_matchers::internal::DynTypedMatcher> Methods;
@@ -614,7 +818,10 @@ analyzeFunction(const FunctionDecl &Func, ASTContext &Ctx,
   auto Solver = std::make_unique<WatchedLiteralsSolver>(MaxSATIterations);
   DataflowAnalysisContext AnalysisContext(*Solver);
   Environment Env(AnalysisContext, Func);
-  LockAnalysis Analysis(Ctx, Env, Opts);
+  FailureCalls Failures;
+  if (Opts.AssertMacros)
+    collectFailureCalls(Func.getBody(), Ctx, *Opts.AssertMacros, Failures);
+  LockAnalysis Analysis(Ctx, Env, Opts, Failures);
   DiagnoseSwitch Diagnose = buildDiagnoser(Opts);
 
   llvm::SmallVector<Finding> Findings;

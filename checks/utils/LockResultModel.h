@@ -15,11 +15,35 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Error.h"
 #include <string>
 #include <vector>
 
 namespace clang::tidy::weakref::lockmodel {
+
+/// Names of assertion macros: each entry is a macro name or a pattern with
+/// '*' wildcards, compared without regard to case ("*assert*" matches
+/// PROJ_ASSERT, Q_ASSERT_X and DebugAssert).
+class AssertMacroNames {
+public:
+  explicit AssertMacroNames(const std::vector<std::string> &Patterns);
+  AssertMacroNames(const AssertMacroNames &) = delete;
+  AssertMacroNames &operator=(const AssertMacroNames &) = delete;
+  bool matches(llvm::StringRef MacroName) const;
+  /// Whether \p Loc is inside the expansion of a matching macro, directly
+  /// or through the macros it expands.
+  bool inExpansion(SourceLocation Loc, const SourceManager &SM,
+                   const LangOptions &LO) const;
+
+private:
+  llvm::StringSet<> Exact;
+  std::vector<std::string> GlobSources;
+  std::vector<llvm::GlobPattern> Globs;
+  mutable llvm::StringMap<bool> Cache;
+};
 
 struct Options {
   /// Fully qualified ("::"-rooted) names of methods whose result is the
@@ -32,6 +56,11 @@ struct Options {
   /// Fully qualified names of weak reference classes: a strong pointer
   /// constructed from one of them throws instead of being null.
   std::vector<std::string> WeakReferences;
+  /// Assertion macros: a call in the branch of such a macro's expansion
+  /// that runs when its condition fails (`if (!(c)) fail(...)`,
+  /// `(c) ? (void)0 : fail(...)`) is taken not to return, as if the handler
+  /// were [[noreturn]]. Null: none.
+  const AssertMacroNames *AssertMacros = nullptr;
 };
 
 enum class FindingKind {
