@@ -1,6 +1,7 @@
 //===-- Report.cpp - text and JSON renderings of a run -------------------===//
 
 #include "Report.h"
+#include "Fingerprint.h"
 #include "Version.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
@@ -11,14 +12,18 @@
 
 namespace weakcheck {
 
-std::string SourceLines::line(const std::string &File, unsigned Line) {
+llvm::StringRef SourceLines::text(const std::string &File) {
   auto [It, Inserted] = Files.try_emplace(File);
   if (Inserted)
     if (auto Buffer = llvm::MemoryBuffer::getFile(File))
       It->second = std::move(*Buffer);
-  if (!It->second || Line == 0)
+  return It->second ? It->second->getBuffer() : llvm::StringRef();
+}
+
+std::string SourceLines::line(const std::string &File, unsigned Line) {
+  llvm::StringRef Text = text(File);
+  if (Text.empty() || Line == 0)
     return "";
-  llvm::StringRef Text = It->second->getBuffer();
   for (unsigned L = 1; L < Line; ++L) {
     size_t NL = Text.find('\n');
     if (NL == llvm::StringRef::npos)
@@ -26,6 +31,56 @@ std::string SourceLines::line(const std::string &File, unsigned Line) {
     Text = Text.drop_front(NL + 1);
   }
   return Text.take_until([](char C) { return C == '\n' || C == '\r'; }).str();
+}
+
+RepoPaths::RepoPaths(const std::string &Dir) {
+  if (Dir.empty())
+    return;
+  llvm::SmallString<256> Abs(Dir);
+  llvm::sys::fs::make_absolute(Abs);
+  llvm::SmallString<256> Resolved;
+  if (llvm::sys::fs::real_path(Abs, Resolved))
+    Resolved = Abs;
+  Root = std::string(Resolved);
+  while (Root.size() > 1 && Root.back() == '/')
+    Root.pop_back();
+}
+
+std::string RepoPaths::real(const std::string &File) const {
+  auto [It, Inserted] = Cache.try_emplace(File);
+  if (Inserted) {
+    llvm::SmallString<256> Resolved;
+    It->second =
+        llvm::sys::fs::real_path(File, Resolved) ? File : std::string(Resolved);
+  }
+  return It->second;
+}
+
+std::string RepoPaths::relative(const std::string &File) const {
+  if (Root.empty())
+    return "";
+  std::string Real = real(File);
+  std::string Prefix = Root == "/" ? Root : Root + "/";
+  if (!llvm::StringRef(Real).starts_with(Prefix))
+    return "";
+  return Real.substr(Prefix.size());
+}
+
+void assignFingerprints(Report &R, const RepoPaths &Paths) {
+  SourceLines Lines;
+  std::vector<std::string> Hashes;
+  for (const Finding &F : R.Findings) {
+    const SourcePos &Pos = F.Main.Span.Begin;
+    std::string Path = Paths.relative(Pos.File);
+    if (Path.empty())
+      Path = Paths.real(Pos.File);
+    std::string Line = Lines.line(Pos.File, Pos.Line);
+    Hashes.push_back(fingerprintHash(
+        {F.Check, Path, Line, Pos.Column, F.Main.Text}));
+  }
+  numberOccurrences(Hashes);
+  for (size_t I = 0; I < Hashes.size(); ++I)
+    R.Findings[I].Fingerprint = std::move(Hashes[I]);
 }
 
 namespace {
@@ -103,6 +158,8 @@ nlohmann::json findingJson(const Finding &F) {
   nlohmann::json J = messageJson(F.Main);
   J["check"] = F.Check;
   J["level"] = F.Level;
+  if (!F.Fingerprint.empty())
+    J["fingerprint"] = F.Fingerprint;
   J["notes"] = nlohmann::json::array();
   for (const Message &N : F.Notes)
     J["notes"].push_back(messageJson(N));
@@ -130,6 +187,7 @@ void renderText(const Report &R, llvm::raw_ostream &OS) {
 void renderJson(const Report &R, llvm::raw_ostream &OS) {
   nlohmann::json Doc;
   Doc["version"] = 1;
+  Doc["fingerprintVersion"] = FingerprintVersion;
   Doc["tool"] = {{"name", "weakcheck"},
                  {"version", WEAKCHECK_VERSION},
                  {"clangVersion", WEAKCHECK_CLANG_VERSION}};
@@ -151,7 +209,9 @@ void renderJson(const Report &R, llvm::raw_ostream &OS) {
   Doc["summary"] = {{"filesAnalyzed", R.Files.size() - R.filesFailed()},
                     {"filesFailed", R.filesFailed()},
                     {"findings", R.Findings.size()},
-                    {"byCheck", std::move(ByCheck)}};
+                    {"byCheck", std::move(ByCheck)},
+                    {"suppressedByBaseline", R.SuppressedByBaseline},
+                    {"outsideDiff", R.OutsideDiff}};
   OS << Doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
      << '\n';
 }

@@ -48,6 +48,9 @@ struct Finding {
   Message Main;
   std::vector<Message> Notes;
   std::vector<FixReplacement> Fixes;
+  /// Unique within a run, independent of the line number: see
+  /// assignFingerprints and docs/ci.md. Empty until assigned.
+  std::string Fingerprint;
 };
 
 struct FileOutcome {
@@ -59,6 +62,10 @@ struct FileOutcome {
 struct Report {
   std::vector<Finding> Findings; ///< Sorted by file, line, column; unique.
   std::vector<FileOutcome> Files;
+  /// Findings left out because --baseline lists their fingerprints.
+  unsigned SuppressedByBaseline = 0;
+  /// Findings left out by --diff (not on a changed line).
+  unsigned OutsideDiff = 0;
 
   unsigned filesFailed() const;
   std::map<std::string, unsigned> countsByCheck() const;
@@ -70,10 +77,39 @@ public:
   /// Line \p Line (1-based) of \p File, without its newline; empty if
   /// unavailable.
   std::string line(const std::string &File, unsigned Line);
+  /// The whole text of \p File; empty if unreadable.
+  llvm::StringRef text(const std::string &File);
 
 private:
   std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
 };
+
+/// Paths as the repository sees them: symlinks resolved, relative to a
+/// root directory (the git top level, or --sarif-root).
+class RepoPaths {
+public:
+  /// \p Root is made absolute and resolved; empty: no root (every path is
+  /// outside).
+  explicit RepoPaths(const std::string &Root);
+  /// The directory relative paths are based on, resolved, without a
+  /// trailing '/'.
+  const std::string &root() const { return Root; }
+  /// \p File with every symlink resolved (itself if it cannot be).
+  std::string real(const std::string &File) const;
+  /// The resolved \p File relative to the root ('/'-separated), or empty
+  /// when it is outside.
+  std::string relative(const std::string &File) const;
+
+private:
+  std::string Root;
+  mutable std::map<std::string, std::string> Cache;
+};
+
+/// Gives every finding of \p R its fingerprint (Finding::Fingerprint): the
+/// hash of tool/Fingerprint.h over the repository-relative path (absolute
+/// when outside the root) and the reported line, numbered per hash in
+/// report order.
+void assignFingerprints(Report &R, const RepoPaths &Paths);
 
 /// Renders \p R as clang prints diagnostics: location, level, message and
 /// check name, the source line with a caret, fix-its and notes.
@@ -83,16 +119,21 @@ void renderText(const Report &R, llvm::raw_ostream &OS);
 void renderJson(const Report &R, llvm::raw_ostream &OS);
 
 struct SarifOptions {
-  /// Absolute directory that relative artifact URIs are based on
-  /// (%SRCROOT%); files outside it get absolute file URIs.
-  std::string SrcRoot;
   /// Every check the tool knows, in the order of tool.driver.rules.
   std::vector<std::string> RuleIds;
+  /// runAutomationDetails.id's category (--sarif-category); empty: none.
+  std::string Category;
 };
 
-/// Renders \p R as one SARIF 2.1.0 document.
+/// Renders \p R as one SARIF 2.1.0 document, as GitHub code scanning reads
+/// it: artifact URIs relative to \p Paths' root (%SRCROOT%), files outside
+/// it as absolute file URIs, columns in UTF-16 code units.
 void renderSarif(const Report &R, llvm::raw_ostream &OS,
-                 const SarifOptions &Options);
+                 const SarifOptions &Options, const RepoPaths &Paths);
+
+/// Renders \p R as a GitLab code quality report (Code Climate issues).
+void renderCodeClimate(const Report &R, llvm::raw_ostream &OS,
+                       const RepoPaths &Paths);
 
 } // namespace weakcheck
 

@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Analyzer.h"
+#include "Baseline.h"
+#include "Git.h"
 #include "OutputFile.h"
 #include "Report.h"
 #include "Version.h"
@@ -78,14 +80,42 @@ cl::opt<std::string> ConfigFile(
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the enabled checks and exit"),
                          cl::cat(Category));
-enum class OutputFormat { Text, Json, Sarif };
+enum class OutputFormat { Text, Json, Sarif, CodeClimate };
 // A string, not an enum option: LLVM prints enum errors itself, over our
 // one-line message.
 cl::opt<std::string> FormatName(
-    "format", cl::value_desc("text|json|sarif"),
+    "format", cl::value_desc("text|json|sarif|codeclimate"),
     cl::desc("Output format: clang-style text (default), one JSON document\n"
-             "(docs/json-output.md) or SARIF 2.1.0 (docs/ci.md)"),
+             "(docs/json-output.md), SARIF 2.1.0 or a GitLab code quality\n"
+             "report (docs/ci.md)"),
     cl::init("text"), cl::cat(Category));
+// Adopting weakcheck on an existing code base (docs/ci.md).
+cl::opt<std::string> DiffRev(
+    "diff", cl::value_desc("git-rev"), cl::ValueOptional,
+    cl::desc("Report only findings on lines changed since <git-rev> (a note\n"
+             "on a changed line counts too); only changed files are\n"
+             "analysed. Default: the merge base with the upstream branch, or\n"
+             "the staged changes when run from a pre-commit hook"),
+    cl::cat(Category));
+cl::opt<std::string> BaselinePath(
+    "baseline", cl::value_desc("file"),
+    cl::desc("Leave out the findings of this earlier JSON or SARIF report"),
+    cl::cat(Category));
+cl::opt<std::string> WriteBaselinePath(
+    "write-baseline", cl::value_desc("file"),
+    cl::desc("Also write this run's findings (before --baseline) as a\n"
+             "baseline for --baseline"),
+    cl::cat(Category));
+cl::opt<std::string> SarifRoot(
+    "sarif-root", cl::value_desc("dir"),
+    cl::desc("Directory that report paths are relative to (SARIF %SRCROOT%,\n"
+             "code quality paths, fingerprints); default: the git top level,\n"
+             "else the working directory"),
+    cl::cat(Category));
+cl::opt<std::string> SarifCategory(
+    "sarif-category", cl::value_desc("id"),
+    cl::desc("SARIF runAutomationDetails id (GitHub's analysis category)"),
+    cl::cat(Category));
 cl::opt<std::string> OutputPath(
     "output", cl::value_desc("file"),
     cl::desc("Write the report to this file (written whole or not at all)"),
@@ -296,6 +326,21 @@ bool applyFixes(const weakcheck::Report &R, unsigned &Applied, unsigned &Changed
   return true;
 }
 
+/// --diff: keeps the findings whose location, or one of whose notes, is on
+/// a changed line.
+void keepChangedLines(weakcheck::Report &R, const weakcheck::ChangedLines &Changed,
+                      const weakcheck::RepoPaths &Paths) {
+  auto OnChangedLine = [&](const weakcheck::Message &M) {
+    return !M.Span.Begin.File.empty() &&
+           Changed.touches(Paths.real(M.Span.Begin.File), M.Span.Begin.Line);
+  };
+  size_t Before = R.Findings.size();
+  llvm::erase_if(R.Findings, [&](const weakcheck::Finding &F) {
+    return !OnChangedLine(F.Main) && llvm::none_of(F.Notes, OnChangedLine);
+  });
+  R.OutsideDiff += Before - R.Findings.size();
+}
+
 void printVersion(raw_ostream &OS) {
   OS << "weakcheck version " << WEAKCHECK_VERSION << " (Clang "
      << WEAKCHECK_CLANG_VERSION << ")\n";
@@ -351,8 +396,11 @@ int main(int argc, const char **argv) {
     Format = OutputFormat::Json;
   else if (FormatName == "sarif")
     Format = OutputFormat::Sarif;
+  else if (FormatName == "codeclimate")
+    Format = OutputFormat::CodeClimate;
   else
-    return fail("unknown --format '" + FormatName + "'; use text, json or sarif");
+    return fail("unknown --format '" + FormatName +
+                "'; use text, json, sarif or codeclimate");
 
   weakcheck::AnalyzerConfig AConfig;
   if (Checks.getNumOccurrences())
@@ -407,6 +455,43 @@ int main(int argc, const char **argv) {
   if (!ExportFixes.empty() && !OutputPath.empty() &&
       Output.sameTarget(FixesOutput))
     return fail("--export-fixes and --output name the same file");
+  weakcheck::OutputFile BaselineOutput(weakcheck::OutputFile::Kind::Discard);
+  if (!BaselineOutput.open(WriteBaselinePath, Error))
+    return fail(Error);
+  if (!WriteBaselinePath.empty() &&
+      ((!OutputPath.empty() && Output.sameTarget(BaselineOutput)) ||
+       (!ExportFixes.empty() && FixesOutput.sameTarget(BaselineOutput))))
+    return fail("--write-baseline names the same file as --output or "
+                "--export-fixes");
+  std::set<std::string> Baseline;
+  if (BaselinePath.getNumOccurrences() &&
+      !weakcheck::readBaseline(BaselinePath, Baseline, Error))
+    return fail(Error);
+  if (SarifRoot.getNumOccurrences() && !sys::fs::is_directory(SarifRoot))
+    return fail("--sarif-root '" + SarifRoot + "' is not a directory");
+  SmallString<256> WorkDir;
+  sys::fs::current_path(WorkDir);
+  weakcheck::ChangedLines Changed;
+  bool Diff = DiffRev.getNumOccurrences() != 0;
+  if (Diff) {
+    weakcheck::DiffRequest Request;
+    Request.Rev = DiffRev;
+    // pre-commit (PRE_COMMIT) and git's own commit hooks (GIT_INDEX_FILE)
+    // check what is staged.
+    Request.Staged = getenv("PRE_COMMIT") || getenv("GIT_INDEX_FILE");
+    Request.Dir = std::string(WorkDir);
+    if (!Changed.compute(Request, Error))
+      return fail(Error);
+  }
+  // Paths in reports and fingerprints are relative to this root.
+  std::string Root = SarifRoot;
+  if (Root.empty() && (Format != OutputFormat::Text || Diff ||
+                       !Baseline.empty() || !WriteBaselinePath.empty() ||
+                       BaselinePath.getNumOccurrences()))
+    Root = weakcheck::gitTopLevel(WorkDir);
+  if (Root.empty())
+    Root = std::string(WorkDir);
+  weakcheck::RepoPaths Paths(Root);
 
   std::unique_ptr<CompilationDatabase> DB;
   if (FixedDB) {
@@ -480,6 +565,10 @@ int main(int argc, const char **argv) {
   if (!Analyzer->validate(Files, Error))
     return fail(Error);
 
+  if (Diff)
+    llvm::erase_if(Files, [&](const std::string &File) {
+      return !Changed.changed(Paths.real(File));
+    });
   std::vector<weakcheck::FileRun> Runs = analyzeAll(*Analyzer, *DB, Files);
   if (EnableCheckProfile)
     for (const weakcheck::FileRun &Run : Runs) {
@@ -492,6 +581,19 @@ int main(int argc, const char **argv) {
       errs() << "\n";
     }
   weakcheck::Report Report = weakcheck::buildReport(Runs);
+  weakcheck::assignFingerprints(Report, Paths);
+  if (Diff)
+    keepChangedLines(Report, Changed, Paths);
+  if (!WriteBaselinePath.empty()) {
+    std::string Json;
+    raw_string_ostream JsonStream(Json);
+    weakcheck::renderJson(Report, JsonStream);
+    JsonStream.flush();
+    if (!BaselineOutput.write(Json, Error))
+      return fail(Error);
+  }
+  if (BaselinePath.getNumOccurrences())
+    weakcheck::applyBaseline(Report, Baseline);
 
   std::string Rendered;
   raw_string_ostream RenderStream(Rendered);
@@ -499,11 +601,11 @@ int main(int argc, const char **argv) {
     weakcheck::renderJson(Report, RenderStream);
   } else if (Format == OutputFormat::Sarif) {
     weakcheck::SarifOptions Sarif;
-    SmallString<256> Cwd;
-    if (!sys::fs::current_path(Cwd))
-      Sarif.SrcRoot = std::string(Cwd);
     Sarif.RuleIds = weakcheck::Analyzer::allChecks();
-    weakcheck::renderSarif(Report, RenderStream, Sarif);
+    Sarif.Category = SarifCategory;
+    weakcheck::renderSarif(Report, RenderStream, Sarif, Paths);
+  } else if (Format == OutputFormat::CodeClimate) {
+    weakcheck::renderCodeClimate(Report, RenderStream, Paths);
   } else {
     weakcheck::renderText(Report, RenderStream);
   }
@@ -565,6 +667,12 @@ int main(int argc, const char **argv) {
     if (Failed)
       errs() << "; " << Failed << (Failed == 1 ? " file" : " files")
              << " failed to compile";
+    if (Diff)
+      errs() << "; " << Report.OutsideDiff << " outside the "
+             << Changed.describe();
+    if (BaselinePath.getNumOccurrences())
+      errs() << "; " << Report.SuppressedByBaseline
+             << " suppressed by the baseline";
     errs() << "\n";
   }
   if (Failed)

@@ -475,7 +475,8 @@ TEST(Fixes, JsonAndSarifCarryTheFixIt) {
   EXPECT_EQ(Fix[0]["line"], 6);
   EXPECT_EQ(Fix[0]["column"], 24);
   EXPECT_EQ(Fix[0]["length"], 16);
-  Result S = weakcheck({FixCheck, "--format=sarif", "fixable.cpp", "--", "-std=c++20"});
+  Result S = weakcheck(
+      {FixCheck, "--format=sarif", "--sarif-root=.", "fixable.cpp", "--", "-std=c++20"});
   nlohmann::json Sarif = nlohmann::json::parse(S.Out);
   const auto &Change = Sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
   EXPECT_EQ(Change["artifactLocation"]["uri"], "fixable.cpp");

@@ -3,9 +3,11 @@
 --format=json against docs/json-output.schema.json, --format=sarif against
 the official SARIF 2.1.0 schema, on inputs with findings, clean inputs, files
 that do not compile and runs where every file fails. Also checks what
-code-scanning consumers rely on beyond the schema: relative artifact URIs,
-rules described from the doc pages, related locations for notes, and
-fingerprints that survive edits above a finding.
+code-scanning consumers rely on beyond the schema (check_sarif_github.py, on
+every SARIF document these tests produce): relative artifact URIs with
+symlinks resolved, UTF-16 columns on non-ASCII lines, rules described from
+the doc pages, related locations for notes, and fingerprints that survive
+edits above a finding.
 
     validate_reports.py <weakcheck> <json schema> <sarif schema> <data dir> <docs/checks dir>
 """
@@ -18,6 +20,9 @@ import tempfile
 import unittest
 
 import jsonschema
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import check_sarif_github  # noqa: E402
 
 WEAKCHECK, JSON_SCHEMA, SARIF_SCHEMA, DATA, DOCS = sys.argv[1:6]
 del sys.argv[1:6]
@@ -36,6 +41,12 @@ def weakcheck(fmt, files, cwd=DATA, extra=()):
                           cwd=cwd, capture_output=True, text=True)
 
 
+def git_top_level(path):
+    proc = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+                          capture_output=True, text=True)
+    return pathlib.Path(proc.stdout.strip()).resolve() if proc.returncode == 0 else None
+
+
 def validator(path):
     schema = json.loads(pathlib.Path(path).read_text())
     cls = jsonschema.validators.validator_for(schema)
@@ -50,9 +61,12 @@ class Reports(unittest.TestCase):
             with self.subTest(run=name):
                 proc = weakcheck(fmt, files)
                 self.assertEqual(proc.returncode, status, proc.stderr)
+                doc = json.loads(proc.stdout)
                 errors = [f"{'/'.join(map(str, e.path))}: {e.message}"
-                          for e in v.iter_errors(json.loads(proc.stdout))]
+                          for e in v.iter_errors(doc)]
                 self.assertEqual(errors, [])
+                if fmt == "sarif":
+                    self.assertEqual(check_sarif_github.problems(doc), [])
 
     def test_json_matches_its_schema(self):
         self.check_valid("json", JSON_SCHEMA)
@@ -68,31 +82,118 @@ class Reports(unittest.TestCase):
 
     def test_sarif_content_for_code_scanning(self):
         proc = weakcheck("sarif", ["findings.cpp", "syntax_error.cpp"])
-        run = json.loads(proc.stdout)["runs"][0]
-        self.assertEqual(run["originalUriBaseIds"]["SRCROOT"]["uri"],
-                         pathlib.Path(DATA).resolve().as_uri() + "/")
+        doc = json.loads(proc.stdout)
+        self.assertEqual(check_sarif_github.problems(doc), [])
+        run = doc["runs"][0]
+        # %SRCROOT% is the git top level (the working directory outside git).
+        root = git_top_level(DATA) or pathlib.Path(DATA).resolve()
+        self.assertEqual(run["originalUriBaseIds"]["SRCROOT"]["uri"], root.as_uri() + "/")
+        rel = (pathlib.Path(DATA).resolve() / "findings.cpp").relative_to(root).as_posix()
+        self.assertEqual(run["columnKind"], "utf16CodeUnits")
         driver = run["tool"]["driver"]
         self.assertEqual(driver["name"], "weakcheck")
         rules = {r["id"]: r for r in driver["rules"]}
+        self.assertEqual(set(rules), {"weakref-" + p.stem for p in pathlib.Path(DOCS).glob("*.md")})
         for rule_id, rule in rules.items():
             page = pathlib.Path(DOCS) / (rule_id[len("weakref-"):] + ".md")
             first_paragraph = page.read_text().split("\n\n")[1].replace("\n", " ").strip()
             self.assertEqual(rule["shortDescription"]["text"], first_paragraph)
             self.assertTrue(rule["helpUri"].endswith("/docs/checks/" + page.name))
+            self.assertEqual(rule["help"]["markdown"], page.read_text().rstrip("\n") + "\n")
+        self.assertEqual(rules["weakref-unchecked-lock"]["properties"]["security-severity"], "7.5")
+        self.assertNotIn("security-severity", rules["weakref-dead-on-arrival"]["properties"])
         [result] = run["results"]
         self.assertEqual(result["ruleId"], "weakref-dead-on-arrival")
         self.assertEqual(driver["rules"][result["ruleIndex"]]["id"], result["ruleId"])
         loc = result["locations"][0]["physicalLocation"]
-        self.assertEqual(loc["artifactLocation"], {"uri": "findings.cpp", "uriBaseId": "SRCROOT"})
-        self.assertEqual((loc["region"]["startLine"], loc["region"]["startColumn"]), (4, 29))
+        self.assertEqual(loc["artifactLocation"], {"uri": rel, "uriBaseId": "SRCROOT"})
+        self.assertEqual(loc["region"], {"startLine": 4, "startColumn": 29,
+                                         "endLine": 4, "endColumn": 30})
         [note] = result["relatedLocations"]
         self.assertIn("temporary owner", note["message"]["text"])
+        self.assertIn("[" + note["message"]["text"] + "](1)", result["message"]["text"])
+        self.assertEqual(note["id"], 1)
         self.assertEqual(note["physicalLocation"]["region"]["endColumn"], 63)
-        self.assertIn("weakcheckFindingHash/v1", result["partialFingerprints"])
+        source = (pathlib.Path(DATA) / "findings.cpp").read_bytes()
+        self.assertEqual(result["partialFingerprints"]["primaryLocationLineHash"],
+                         check_sarif_github.line_hashes(source)[3])
+        self.assertRegex(result["partialFingerprints"]["weakcheckFindingHash/v2"],
+                         r"^[0-9a-f]{16}:1$")
+        self.assertNotIn("automationDetails", run)
         invocation = run["invocations"][0]
         self.assertFalse(invocation["executionSuccessful"])
         self.assertEqual(invocation["toolExecutionNotifications"][0]["locations"][0]
-                         ["physicalLocation"]["artifactLocation"]["uri"], "syntax_error.cpp")
+                         ["physicalLocation"]["artifactLocation"]["uri"],
+                         rel.replace("findings.cpp", "syntax_error.cpp"))
+
+    def test_category_root_and_files_outside_it(self):
+        proc = subprocess.run([WEAKCHECK, "--format=sarif", "--quiet", "--sarif-category=weak/check",
+                               "--sarif-root=" + str(pathlib.Path(DATA).parent),
+                               str(pathlib.Path(DATA) / "findings.cpp"), "--"],
+                              cwd=tempfile.gettempdir(), capture_output=True, text=True)
+        doc = json.loads(proc.stdout)
+        self.assertEqual(check_sarif_github.problems(doc, category="weak/check"), [])
+        run = doc["runs"][0]
+        self.assertEqual(run["automationDetails"], {"id": "weak/check/"})
+        loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        self.assertEqual(loc, {"uri": "data/findings.cpp", "uriBaseId": "SRCROOT"})
+        # A root that does not contain the file: an absolute file URI.
+        proc = subprocess.run([WEAKCHECK, "--format=sarif", "--quiet",
+                               "--sarif-root=" + DOCS, str(pathlib.Path(DATA) / "findings.cpp"), "--"],
+                              capture_output=True, text=True)
+        doc = json.loads(proc.stdout)
+        self.assertEqual(check_sarif_github.problems(doc), [])
+        loc = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        self.assertEqual(loc, {"uri": (pathlib.Path(DATA).resolve() / "findings.cpp").as_uri()})
+        proc = subprocess.run([WEAKCHECK, "--format=sarif", "--sarif-root=/no/such/dir",
+                               str(pathlib.Path(DATA) / "findings.cpp"), "--"],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--sarif-root", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+
+    def test_non_ascii_line_through_a_symlink(self):
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="weakcheck sarif "))
+        try:
+            subprocess.run(["git", "init", "-q", str(tmp)], check=True)
+            real = tmp / "réel dir"
+            real.mkdir()
+            line = '  const char *s = "ééééé"; std::weak_ptr<C> w = std::make_shared<C>(); (void)s;'
+            (real / "ünï code.cpp").write_text(
+                "#include <memory>\nstruct C {};\nvoid f() {\n" + line + "\n  (void)w;\n}\n",
+                encoding="utf-8")
+            (tmp / "link.cpp").symlink_to(real / "ünï code.cpp")
+            sarif = json.loads(weakcheck("sarif", ["link.cpp"], cwd=tmp).stdout)
+            self.assertEqual(check_sarif_github.problems(sarif), [])
+            js = json.loads(weakcheck("json", ["link.cpp"], cwd=tmp).stdout)
+        finally:
+            shutil.rmtree(tmp)
+        [result] = sarif["runs"][0]["results"]
+        loc = result["locations"][0]["physicalLocation"]
+        self.assertEqual(loc["artifactLocation"]["uri"], "r%C3%A9el%20dir/%C3%BCn%C3%AF%20code.cpp")
+        byte_col = line.encode().index(b" w =") + 2
+        utf16_col = line.index(" w =") + 2
+        self.assertEqual(byte_col - utf16_col, 5)
+        self.assertEqual(js["diagnostics"][0]["location"]["column"], byte_col)
+        self.assertEqual(loc["region"]["startColumn"], utf16_col)
+        self.assertEqual(loc["region"]["endColumn"], utf16_col + 1)
+        note = result["relatedLocations"][0]["physicalLocation"]["region"]
+        self.assertEqual(note["startColumn"], line.index("std::make_shared") + 1)
+        self.assertEqual(note["endColumn"], line.index("; (void)s") + 1)
+
+    def test_examples_pass_the_code_scanning_checks(self):
+        src = pathlib.Path(DATA).parents[2] / "examples" / "src"
+        files = sorted(str(p) for p in src.glob("*.cpp"))
+        proc = subprocess.run([WEAKCHECK, "--format=sarif", "--quiet", "--sarif-category=examples",
+                               *files, "--", "-std=c++20", "-I" + str(src),
+                               "-I" + str(src.parents[1] / "runtime" / "include")],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        doc = json.loads(proc.stdout)
+        errors = [e.message for e in validator(SARIF_SCHEMA).iter_errors(doc)]
+        self.assertEqual(errors, [])
+        self.assertEqual(check_sarif_github.problems(doc, category="examples"), [])
+        self.assertGreaterEqual(len(doc["runs"][0]["results"]), 5)
 
     def test_fingerprint_survives_lines_added_above(self):
         tmp = pathlib.Path(tempfile.mkdtemp())
@@ -100,14 +201,17 @@ class Reports(unittest.TestCase):
             source = (pathlib.Path(DATA) / "findings.cpp").read_text()
             (tmp / "findings.cpp").write_text(source)
             before = json.loads(weakcheck("sarif", ["findings.cpp"], cwd=tmp).stdout)
+            self.assertEqual(check_sarif_github.problems(before), [])
             (tmp / "findings.cpp").write_text("// a new comment\n\n" + source)
             after = json.loads(weakcheck("sarif", ["findings.cpp"], cwd=tmp).stdout)
+            self.assertEqual(check_sarif_github.problems(after), [])
         finally:
             shutil.rmtree(tmp)
         r0, r1 = before["runs"][0]["results"][0], after["runs"][0]["results"][0]
         self.assertEqual(r1["locations"][0]["physicalLocation"]["region"]["startLine"],
                          r0["locations"][0]["physicalLocation"]["region"]["startLine"] + 2)
-        self.assertEqual(r0["partialFingerprints"], r1["partialFingerprints"])
+        self.assertEqual(r0["partialFingerprints"]["weakcheckFindingHash/v2"],
+                         r1["partialFingerprints"]["weakcheckFindingHash/v2"])
 
 
 class EditorDocs(unittest.TestCase):
