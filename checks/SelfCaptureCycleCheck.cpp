@@ -7,12 +7,22 @@
 #include "clang/Lex/Lexer.h"
 #include "utils/WeakrefMatchers.h"
 #include "utils/Keywords.h"
+#include "summaries/FunctionSummaries.h"
 
 using namespace clang::ast_matchers;
 
 namespace clang::tidy::weakref {
 
+/// What decides whether a call stores its argument in an object.
+struct SelfCaptureStoreRules {
+  summaries::FunctionSummaries *Summaries;
+  std::vector<std::string> StoringMethods;
+  std::vector<std::string> CallableStorage;
+};
+
 namespace {
+using StoreRules = SelfCaptureStoreRules;
+constexpr unsigned DefaultSummaryDepth = 4;
 constexpr char DefaultCallableStorage[] =
     "::std::function;::std::move_only_function;::std::copyable_function;"
     "::boost::function";
@@ -46,36 +56,105 @@ bool mayStoreCallables(const Expr *Storage,
   return false;
 }
 
-/// `storage = callable`, `storage += callable` or `storage.store(callable)`
-/// where the callable holds a strong owner of an object that holds the
-/// storage. Binds the holding (see ownership::bindHolding) and "storage".
+/// The callee's definition when the summaries can see its body.
+const FunctionDecl *visibleBody(const FunctionDecl *Callee,
+                                const ASTContext &Ctx) {
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || !Callee->hasBody(Def) || !Def ||
+      Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
+    return nullptr;
+  return Def;
+}
+
+bool nameMatches(const NamedDecl *D, const std::vector<std::string> &Patterns) {
+  if (!D->getIdentifier())
+    return false;
+  StringRef Name = D->getName();
+  for (const std::string &P : Patterns) {
+    StringRef Pattern(P);
+    if (Pattern.consume_back("*") ? Name.starts_with(Pattern) : Name == Pattern)
+      return true;
+  }
+  return false;
+}
+
+/// `storage = callable`, `storage += callable`, `storage.store(callable)`
+/// or `f(storage, callable)` where the callable holds a strong owner of an
+/// object that holds the storage. A call whose callee's body is visible
+/// stores what its summary says it stores (into its object, or into the
+/// object of another argument); a call we cannot see into stores when its
+/// name is one of StoringMethods. Binds the holding (see
+/// ownership::bindHolding), "storage" and, for a call decided from the
+/// body, "stored-arg".
 AST_MATCHER_P2(Expr, storesCallableOwningItsHolder,
-               const ownership::Ownership *, Model, std::vector<std::string>,
-               CallableStorage) {
-  const Expr *Storage = nullptr;
-  llvm::SmallVector<const Expr *, 2> Callables;
+               const ownership::Ownership *, Model, const StoreRules *,
+               Rules) {
+  ASTContext &Ctx = Finder->getASTContext();
+  const auto TryStore = [&](const Expr *Storage,
+                            llvm::ArrayRef<const Expr *> Callables,
+                            bool FromBody) {
+    llvm::SmallVector<ObjectId, 2> Holders = Model->holdersOf(Storage, Ctx);
+    for (const Expr *Callable : Callables)
+      if (std::optional<Holding> H = Model->findHolding(
+              Callable, Holders, Ctx, /*AllowDirect=*/false)) {
+        ownership::bindHolding(*H, Builder);
+        Builder->setBinding("storage", DynTypedNode::create(*Storage));
+        if (FromBody)
+          Builder->setBinding("stored-arg", DynTypedNode::create(*Callable));
+        return true;
+      }
+    return false;
+  };
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Node)) {
     if (Op->getNumArgs() != 2)
       return false;
-    Storage = Op->getArg(0);
-    Callables.push_back(Op->getArg(1));
-  } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(&Node)) {
-    Storage = Call->getImplicitObjectArgument();
-    Callables.append(Call->arg_begin(), Call->arg_end());
+    if (Op->getOperator() != OO_Equal &&
+        !mayStoreCallables(Op->getArg(0), Rules->CallableStorage))
+      return false;
+    return TryStore(Op->getArg(0), {Op->getArg(1)}, false);
   }
-  if (!Storage || (!isa<CXXOperatorCallExpr>(Node) ||
-                   cast<CXXOperatorCallExpr>(Node).getOperator() != OO_Equal) &&
-                      !mayStoreCallables(Storage, CallableStorage))
+  const auto *Call = dyn_cast<CallExpr>(&Node);
+  if (!Call)
     return false;
-  ASTContext &Ctx = Finder->getASTContext();
-  llvm::SmallVector<ObjectId, 2> Holders = Model->holdersOf(Storage, Ctx);
-  for (const Expr *Callable : Callables)
-    if (std::optional<Holding> H = Model->findHolding(Callable, Holders, Ctx,
-                                                      /*AllowDirect=*/false)) {
-      ownership::bindHolding(*H, Builder);
-      Builder->setBinding("storage", DynTypedNode::create(*Storage));
-      return true;
+  const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
+  const FunctionDecl *Def = visibleBody(Call->getDirectCallee(), Ctx);
+  if (!Def) {
+    // A body we cannot see: the name decides.
+    if (!MemberCall || !MemberCall->getImplicitObjectArgument() ||
+        !nameMatches(MemberCall->getMethodDecl(), Rules->StoringMethods) ||
+        !mayStoreCallables(MemberCall->getImplicitObjectArgument(),
+                           Rules->CallableStorage))
+      return false;
+    llvm::SmallVector<const Expr *, 2> Args(Call->arguments());
+    return TryStore(MemberCall->getImplicitObjectArgument(), Args, false);
+  }
+  const summaries::FunctionSummary *S = Rules->Summaries->get(Def, Ctx);
+  if (!S)
+    return false;
+  for (const summaries::Fact &F : S->Facts) {
+    if (F.Kind != summaries::FactKind::StoresParam ||
+        F.Param >= static_cast<int>(Call->getNumArgs()))
+      continue;
+    const Expr *Storage = nullptr;
+    if (F.IntoParam < 0)
+      Storage = MemberCall ? MemberCall->getImplicitObjectArgument() : nullptr;
+    else if (F.IntoParam < static_cast<int>(Call->getNumArgs()) &&
+             F.IntoParam < static_cast<int>(Def->getNumParams())) {
+      Storage = Call->getArg(F.IntoParam)->IgnoreParenImpCasts();
+      // A pointer parameter: `attach(&bus_, cb)` stores into bus_,
+      // `attach(this, cb)` into *this; what another raw pointer points to
+      // is not known to be owned.
+      if (Def->getParamDecl(F.IntoParam)->getType()->isPointerType()) {
+        if (const auto *Addr = dyn_cast<UnaryOperator>(Storage);
+            Addr && Addr->getOpcode() == UO_AddrOf)
+          Storage = Addr->getSubExpr();
+        else if (!isa<CXXThisExpr>(Storage))
+          Storage = nullptr;
+      }
     }
+    if (Storage && TryStore(Storage, {Call->getArg(F.Param)}, true))
+      return true;
+  }
   return false;
 }
 
@@ -144,8 +223,14 @@ SelfCaptureCycleCheck::SelfCaptureCycleCheck(StringRef Name,
           Options.get("WeakReferences", ownership::DefaultWeakReferences)),
       Binders(Options.get("Binders", ownership::DefaultBinders)),
       PointerCasts(Options.get("PointerCasts", ownership::DefaultPointerCasts)),
+      SummaryDepth(Options.get("SummaryDepth", DefaultSummaryDepth)),
       Model(ownership::OwnershipOptions::parse(StrongOwners, WeakReferences,
-                                                   Binders, PointerCasts)) {
+                                                   Binders, PointerCasts)),
+      Summaries([&] {
+        summaries::Options O;
+        O.MaxDepth = SummaryDepth;
+        return O;
+      }()) {
   // Every report is about a callable holding one of these strong owners.
   keywords::declare(this, {StrongOwners});
 }
@@ -158,13 +243,20 @@ void SelfCaptureCycleCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "WeakReferences", WeakReferences);
   Options.store(Opts, "Binders", Binders);
   Options.store(Opts, "PointerCasts", PointerCasts);
+  Options.store(Opts, "SummaryDepth", SummaryDepth);
 }
+
+SelfCaptureCycleCheck::~SelfCaptureCycleCheck() = default;
+
+void SelfCaptureCycleCheck::onStartOfTranslationUnit() { Summaries.reset(); }
 
 void SelfCaptureCycleCheck::registerMatchers(MatchFinder *Finder) {
   const auto StorageType = matchers::classTypeNamed(
       utils::options::parseStringList(CallableStorage));
-  const auto Owning = storesCallableOwningItsHolder(
-      &Model, ownership::splitList(CallableStorage));
+  Rules = std::make_unique<SelfCaptureStoreRules>(
+      StoreRules{&Summaries, ownership::splitList(StoringMethods),
+                 ownership::splitList(CallableStorage)});
+  const auto Owning = storesCallableOwningItsHolder(&Model, Rules.get());
 
   // handler_ = callable; *next = callable (a member or pointee of callable
   // storage type).
@@ -175,13 +267,13 @@ void SelfCaptureCycleCheck::registerMatchers(MatchFinder *Finder) {
   const auto AddToSignal =
       cxxOperatorCallExpr(hasOverloadedOperatorName("+="), Owning);
   // sig_.connect(callable), handlers_.push_back(callable),
-  // obj->set_handler(callable); never an asynchronous operation.
-  const auto StoringCall = cxxMemberCallExpr(
-      callee(cxxMethodDecl(
-          ownership::hasNameMatchingAny(ownership::splitList(StoringMethods)),
-          unless(ownership::hasNameMatchingAny(
-              ownership::splitList(TransientSinks))))),
-      Owning);
+  // obj->set_handler(callable), register_handler(callable) whose body
+  // stores it, attach(*this, callable); never an asynchronous operation.
+  const auto StoringCall =
+      callExpr(unless(cxxOperatorCallExpr()),
+               callee(functionDecl(unless(ownership::hasNameMatchingAny(
+                   ownership::splitList(TransientSinks))))),
+               Owning);
   Finder->addMatcher(
       traverse(TK_AsIs,
                expr(anyOf(AssignToStorage, AddToSignal, StoringCall))
@@ -226,6 +318,49 @@ void SelfCaptureCycleCheck::check(const MatchFinder::MatchResult &Result) {
       Diag << FixItHint::CreateReplacement(
           CharSourceRange::getTokenRange(*Fix), "weak_from_this");
   }
+  noteStorage(Storage, Ctx);
+  if (const auto *Stored = Result.Nodes.getNodeAs<Expr>("stored-arg"))
+    noteStoringChain(Result.Nodes.getNodeAs<CallExpr>("store"), Stored, Ctx);
+  if (H.Alias)
+    diag(H.Alias->getLocation(), "%0 is a strong owner of %1",
+         DiagnosticIDs::Note)
+        << H.Alias << Object;
+  else if (H.Origin && H.Origin->getBeginLoc() != Loc)
+    diag(H.Origin->getBeginLoc(), "strong owner of %0 obtained here",
+         DiagnosticIDs::Note)
+        << Object << H.Origin->getSourceRange();
+}
+
+void SelfCaptureCycleCheck::noteStoringChain(const CallExpr *Call,
+                                             const Expr *Stored,
+                                             ASTContext &Ctx) {
+  const FunctionDecl *Def = visibleBody(Call->getDirectCallee(), Ctx);
+  const summaries::FunctionSummary *S = Def ? Summaries.get(Def, Ctx) : nullptr;
+  int Index = -1;
+  for (unsigned I = 0; I < Call->getNumArgs(); ++I)
+    if (Call->getArg(I) == Stored)
+      Index = static_cast<int>(I);
+  const summaries::Fact *F =
+      S ? S->find(summaries::FactKind::StoresParam, Index) : nullptr;
+  if (!F)
+    return;
+  const auto Name = [](const FunctionDecl *D) {
+    return "'" + D->getNameAsString() + "'";
+  };
+  const FunctionDecl *Caller = Def;
+  for (const summaries::Step &Step : F->Chain) {
+    if (!Step.CalleeDecl || Step.Loc.isInvalid())
+      return;
+    diag(Step.Loc, "%0 hands it to %1 here", DiagnosticIDs::Note)
+        << Name(Caller) << Name(Step.CalleeDecl);
+    Caller = Step.CalleeDecl;
+  }
+  if (F->Loc.isValid())
+    diag(F->Loc, "%0 stores it in %1 here", DiagnosticIDs::Note)
+        << Name(Caller) << F->Detail;
+}
+
+void SelfCaptureCycleCheck::noteStorage(const Expr *Storage, ASTContext &Ctx) {
   const auto *ImplicitThis = dyn_cast<CXXThisExpr>(Storage->IgnoreParenImpCasts());
   std::string Where = ImplicitThis && ImplicitThis->isImplicit()
                           ? std::string()
@@ -238,14 +373,6 @@ void SelfCaptureCycleCheck::check(const MatchFinder::MatchResult &Result) {
     diag(Storage->getBeginLoc(), "the callable is stored in '%0' here",
          DiagnosticIDs::Note)
         << Where << Storage->getSourceRange();
-  if (H.Alias)
-    diag(H.Alias->getLocation(), "%0 is a strong owner of %1",
-         DiagnosticIDs::Note)
-        << H.Alias << Object;
-  else if (H.Origin && H.Origin->getBeginLoc() != Loc)
-    diag(H.Origin->getBeginLoc(), "strong owner of %0 obtained here",
-         DiagnosticIDs::Note)
-        << Object << H.Origin->getSourceRange();
 }
 
 } // namespace clang::tidy::weakref

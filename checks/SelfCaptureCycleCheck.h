@@ -4,10 +4,14 @@
 #define WEAKCHECK_CHECKS_SELFCAPTURECYCLECHECK_H
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "summaries/FunctionSummaries.h"
 #include "utils/Ownership.h"
+#include <memory>
 #include <string>
 
 namespace clang::tidy::weakref {
+
+struct SelfCaptureStoreRules;
 
 /// Finds callables that own a strong reference to an object and are stored
 /// inside that same object, a reference cycle that nothing in C++ collects.
@@ -16,12 +20,14 @@ namespace clang::tidy::weakref {
 class SelfCaptureCycleCheck : public ClangTidyCheck {
 public:
   SelfCaptureCycleCheck(StringRef Name, ClangTidyContext *Context);
+  ~SelfCaptureCycleCheck() override;
   bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus11;
   }
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override;
 
 private:
   const std::string CallableStorage;
@@ -31,7 +37,14 @@ private:
   const std::string WeakReferences;
   const std::string Binders;
   const std::string PointerCasts;
+  const unsigned SummaryDepth;
   const ownership::Ownership Model;
+  summaries::FunctionSummaries Summaries;
+  std::unique_ptr<SelfCaptureStoreRules> Rules;
+
+  void noteStoringChain(const CallExpr *Call, const Expr *Stored,
+                        ASTContext &Ctx);
+  void noteStorage(const Expr *Storage, ASTContext &Ctx);
 };
 
 } // namespace clang::tidy::weakref

@@ -35,7 +35,15 @@ bool parseOne(const std::string &Line, size_t &Pos, unsigned LineNo,
   }
   Out.AnnotationLine = LineNo;
   Out.Line = LineNo;
-  if (Pos < Line.size() && Line[Pos] == '@') {
+  if (Pos + 1 < Line.size() && Line[Pos] == '@' && Line[Pos + 1] == '*') {
+    // A note in another file (a header the test includes): line 0.
+    if (Out.Kind != "note") {
+      Error = "only a note can be expected in another file (@*)";
+      return false;
+    }
+    Pos += 2;
+    Out.Line = 0;
+  } else if (Pos < Line.size() && Line[Pos] == '@') {
     ++Pos;
     if (Pos >= Line.size() || (Line[Pos] != '+' && Line[Pos] != '-')) {
       Error = "expected @+N or @-N";
@@ -83,7 +91,10 @@ bool parseOne(const std::string &Line, size_t &Pos, unsigned LineNo,
 
 std::string describe(const ExpectedDiag &E) {
   std::ostringstream OS;
-  OS << "line " << E.Line;
+  if (E.Line == 0)
+    OS << "another file";
+  else
+    OS << "line " << E.Line;
   if (E.Column)
     OS << ":" << *E.Column;
   OS << ": " << E.Kind << " containing \"" << E.Fragment

@@ -8,6 +8,7 @@
 //
 //   expected-warning | expected-error | expected-note
 //   @+N / @-N        the line relative to the comment's line (default: same)
+//   @*               (notes only) in another file: a header the test includes
 //   :C               the 1-based column (default: any)
 //   {{text}}         a fragment the message must contain
 //

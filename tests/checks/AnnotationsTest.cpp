@@ -37,6 +37,21 @@ TEST(Annotations, ReportsMalformedAnnotations) {
   EXPECT_EQ(parseAnnotations("// expected-note@-5{{x}}\n").Errors.size(), 1u);
 }
 
+TEST(Annotations, NotesInAnotherFile) {
+  Annotations A = parseAnnotations("f(); // expected-note@*{{stores it}}\n");
+  ASSERT_TRUE(A.Errors.empty());
+  ASSERT_EQ(A.Expected.size(), 1u);
+  EXPECT_EQ(A.Expected[0].Line, 0u);
+  EXPECT_EQ(A.Expected[0].Fragment, "stores it");
+  EXPECT_EQ(parseAnnotations("// expected-warning@*{{x}}\n").Errors.size(), 1u);
+  // Matched only by a note outside the file (line 0), never by one inside.
+  EXPECT_TRUE(compareDiagnostics(A.Expected, {{"note", 0, 0, "f stores it"}})
+                  .empty());
+  EXPECT_EQ(compareDiagnostics(A.Expected, {{"note", 1, 3, "f stores it"}})
+                .size(),
+            2u);
+}
+
 TEST(Annotations, ExactMatchPasses) {
   std::vector<ExpectedDiag> E = {{"warning", 3, 7, "dead", 3},
                                  {"note", 3, std::nullopt, "owner", 3}};

@@ -12,9 +12,10 @@ struct Callback {
   template <class F> Callback &operator=(F) { return *this; }
 };
 struct Bus {
-  template <class F> void subscribe(F) {}
-  template <class F> void schedule_every(F) {}
-  template <class F> void schedule_once(F) {}
+  // Bodies not visible here: the names decide.
+  void subscribe(std::function<void()>);
+  void schedule_every(std::function<void()>);
+  void schedule_once(std::function<void()>);
 };
 template <class F, class... A> int bind(F, A...);
 } // namespace app

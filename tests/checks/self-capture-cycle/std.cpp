@@ -63,7 +63,7 @@ public:
     handlers_.push_back([self = shared_from_this()] {}); // expected-warning{{capture 'self'}} expected-note{{stored in 'handlers_'}} expected-note{{obtained here}}
     handlers_.emplace_back(std::bind(&Session::close, shared_from_this())); // expected-warning{{bound argument}} expected-note{{stored in 'handlers_'}}
     by_id_[1] = [self = shared_from_this()] {}; // expected-warning{{capture 'self'}} expected-note{{stored in 'by_id_[1]'}} expected-note{{obtained here}}
-    closed_.connect([self = shared_from_this()] {}); // expected-warning{{capture 'self'}} expected-note{{stored in 'closed_'}} expected-note{{obtained here}}
+    closed_.connect([self = shared_from_this()] {}); // expected-warning{{capture 'self'}} expected-note{{stored in 'closed_'}} expected-note{{obtained here}} expected-note@*{{'connect' stores it in 'slots_' here}}
     closed_ += std::bind(&Session::close, shared_from_this()); // expected-warning{{bound argument}} expected-note{{stored in 'closed_'}}
     set_handler([self = shared_from_this()] {}); // expected-warning{{capture 'self'}} expected-note{{the callable is stored here}} expected-note{{obtained here}}
     impl_->cb = [self = shared_from_this()] {}; // expected-warning{{capture 'self'}} expected-note{{stored in 'impl_->cb'}} expected-note{{obtained here}}
@@ -137,7 +137,7 @@ void owner_stored_in_its_own_member(std::shared_ptr<Resettable> obj) {
   obj->on_reset += std::bind(&notify, obj); // expected-warning:39{{bound argument 'obj' owns 'obj', which stores this callable}} expected-note{{stored in 'obj->on_reset'}}
   obj->cb = [obj] { notify(obj); }; // expected-warning:14{{capture 'obj' owns 'obj'}} expected-note{{stored in 'obj->cb'}}
   auto copy = obj; // expected-note{{'copy' is a strong owner of 'obj'}}
-  obj->on_reset.connect([copy] {}); // expected-warning{{capture 'copy' owns 'obj'}} expected-note{{stored in 'obj->on_reset'}}
+  obj->on_reset.connect([copy] {}); // expected-warning{{capture 'copy' owns 'obj'}} expected-note{{stored in 'obj->on_reset'}} expected-note@*{{'connect' stores it in 'slots_' here}}
 }
 
 void owner_stored_elsewhere(std::shared_ptr<Resettable> obj, std::shared_ptr<Resettable> other) {
