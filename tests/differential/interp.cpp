@@ -191,7 +191,7 @@ void step(State& st, const std::string& line) {
   } else if (op == "detach") {
     auto& f = F[slot(arg(1))];
     if (!f) return out("skip");
-    out("detach " + tf(f->detach()));
+    out("detach " + tf(f->detach().has_value()));
   } else if (op == "peek") {
     auto& f = F[slot(arg(1))];
     if (!f) return out("skip");

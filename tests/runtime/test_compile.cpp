@@ -53,3 +53,17 @@ TEST(Ref, R2_CallbackAndFinalizerArityAreCompileErrors) {
   EXPECT_NE(fin.output.find("the function cannot be called with the stored arguments"), std::string::npos)
       << fin.output;
 }
+
+// Issue 17: equal refs must hash equally (R5). A T with operator== but no
+// std::hash<T> used to hash by address, so an unordered_set kept two equal
+// refs; now hashing such a ref (or weak method) does not compile.
+TEST(Ref, R5_RefOfTypeWithEqualityButNoHashIsNotHashable) {
+  for (const char* snippet : {"hash_eq_without_std_hash.cpp", "hash_eq_without_std_hash_method.cpp"}) {
+    Result r = compile(snippet);
+    EXPECT_NE(r.status, 0) << snippet << " compiled";
+    EXPECT_NE(r.output.find("weakref::ref<T> is not hashable: T has operator== but no std::hash<T>"),
+              std::string::npos)
+        << snippet << ":\n"
+        << r.output;
+  }
+}

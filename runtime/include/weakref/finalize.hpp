@@ -6,7 +6,8 @@
 //   fin.peek();       // optional<tuple<shared_ptr<LockBox>, shared_ptr<const F>,
 //                     //                shared_ptr<const tuple<Args...>>>>
 //   fin();            // run now (at most once); later calls do nothing
-//   fin.detach();     // kill without running; true if it was alive
+//   fin.detach();     // kill without running: the peek() tuple if it was
+//                     //   alive (Python's (obj, func, args, kwargs)), else nullopt
 //   fin.atexit(false);
 //   weakref::finalizer any = fin;   // type-erased handle (storable as a member)
 //
@@ -28,8 +29,9 @@
 // after the referent is dead, in the same newest-first order as ref
 // callbacks (F4, F6). At normal program exit (std::atexit, registered when
 // the first finalizer is created) every live finalizer whose atexit() flag
-// is set (the default) runs, newest first; exceptions there are reported and
-// the rest still run; after that pass nothing runs anymore (F7), not even
+// is set (the default) runs, newest first (a finalizer created by one of
+// them runs next, as in CPython); exceptions there are reported and the rest
+// still run; after that pass nothing runs anymore (F7), not even
 // finalizers whose referent dies during static destruction.
 //
 // Iterator invalidation: not applicable.
@@ -184,6 +186,7 @@ inline void run_finalizers_at_exit() noexcept {
   try {
     for (;;) {
       std::vector<fin_node_base*> pending;
+      const std::uint64_t generation = r.seq.load(std::memory_order_acquire);
       for (auto& sh : r.s) {
         std::lock_guard<mutex> g(sh.mu);
         for (fin_node_base* n = sh.head; n; n = n->reg_next)
@@ -192,14 +195,20 @@ inline void run_finalizers_at_exit() noexcept {
       if (pending.empty()) break;
       std::sort(pending.begin(), pending.end(),
                 [](const fin_node_base* a, const fin_node_base* b) { return a->seq > b->seq; });
+      // CPython's _exitfunc: a finalizer created by one that runs here
+      // ("dirty" registry) is the newest, so it runs next - re-select then.
       bool ran = false;
-      for (fin_node_base* n : pending) {
+      std::size_t i = 0;
+      while (i < pending.size()) {
+        fin_node_base* n = pending[i++];
         if (n->claim()) {
           ran = true;
           n->run_reporting();
         }
         n->release();
+        if (r.seq.load(std::memory_order_acquire) != generation) break;
       }
+      for (; i < pending.size(); ++i) pending[i]->release();
       if (!ran) break;
     }
   } catch (...) {
@@ -305,12 +314,22 @@ class finalize {
     }
   }
 
-  /// F3: kill without running; true if it was alive.
-  bool detach() noexcept {
-    if (!node_->claim()) return false;
-    node_->drop_payload();
-    node_->release();  // self-ownership
-    return true;
+  /// F3: kill without running. Python's detach() returns
+  /// (obj, func, args, kwargs) if it was alive, else None; here the
+  /// (object, function, arguments) of peek() - the finalizer's own copies,
+  /// now owned by the result - or std::nullopt if it was not alive. (If the
+  /// object dies concurrently, the finalizer is still detached and the
+  /// result is std::nullopt, as in Python.) Contextually converts to bool:
+  /// `if (fin.detach())` asks whether it was alive.
+  std::optional<peek_type> detach() noexcept {
+    if (!node_->claim()) return std::nullopt;
+    std::shared_ptr<typename node::payload> p = node_->take();
+    std::shared_ptr<T> obj = detail::upgrade(node_->blk, node_->ptr);
+    node_->release();  // self-ownership (may destroy the node; p keeps the payload)
+    if (!p || !obj) return std::nullopt;
+    std::shared_ptr<const F> f(p, &p->f);
+    std::shared_ptr<const std::tuple<Args...>> a(p, &p->args);
+    return peek_type{std::move(obj), std::move(f), std::move(a)};
   }
 
   /// F1: (object, function, arguments) while both finalizer and object are alive.

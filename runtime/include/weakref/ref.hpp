@@ -54,6 +54,7 @@
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
+#include <vector>
 
 #include "weakref/detail/block.hpp"
 #include "weakref/enable_weakref.hpp"
@@ -64,15 +65,35 @@ namespace weakref {
 
 template <class T>
 class ref;
+template <class T, class M>
+class weak_method;
+template <class T>
+class proxy;
 
 namespace detail {
+struct adopt_record_t {
+  explicit adopt_record_t() = default;
+};
+inline constexpr adopt_record_t adopt_record{};
 
 template <class T, class F>
 struct ref_cb_node final : cb_node {
   template <class G>
   ref_cb_node(weak_block* b, G&& g, const void* addr) : cb_node(b, 1), cb(std::forward<G>(g)), address(addr) {}
   void fire() noexcept override;
-  std::optional<F> cb;
+  const std::type_info& callback_type() const noexcept override {
+    std::lock_guard<mutex> g(cb_mu);
+    return fired ? typeid(void) : typeid(F);
+  }
+  /// A copy of the callback while it has not started to run.
+  std::optional<F> copy_callback() const {
+    std::lock_guard<mutex> g(cb_mu);
+    if (fired) return std::nullopt;
+    return cb;
+  }
+  std::optional<F> cb;     // read under cb_mu until `fired`; then only by fire()
+  mutable mutex cb_mu;
+  bool fired = false;      // guarded by cb_mu
   const void* address;
 };
 
@@ -164,14 +185,38 @@ class ref {
   bool expired() const noexcept { return !rec_ || rec_->blk->wp.expired(); }
 
   /// True if this ref has its own record with a callback.
-  bool has_callback() const noexcept { return rec_ && rec_ != rec_->blk; }
+  bool has_callback() const noexcept { return rec_ && rec_->is_node; }
 
   /// Identity of the record (Python: id(r)); null for a default ref.
   const void* id() const noexcept { return rec_; }
 
+  /// Python's `r.__callback__`: a copy of the callback while it has not
+  /// started to run, if this ref has one of exactly type F (the decayed type
+  /// it was constructed with); std::nullopt for a callback-less ref, another
+  /// type, or once the referent has died (CPython clears __callback__ before
+  /// calling it). The callback cannot be replaced (Python: AttributeError).
+  template <class F>
+    requires std::copy_constructible<F>
+  std::optional<F> callback() const {
+    if (!has_callback()) return std::nullopt;
+    auto* n = dynamic_cast<const detail::ref_cb_node<T, F>*>(static_cast<const detail::cb_node*>(rec_));
+    if (!n) return std::nullopt;
+    return n->copy_callback();
+  }
+  /// The type of the pending callback: typeid(void) when there is none (no
+  /// callback, or it already ran), else the decayed callable type.
+  const std::type_info& callback_type() const noexcept {
+    if (!has_callback()) return typeid(void);
+    return static_cast<const detail::cb_node*>(rec_)->callback_type();
+  }
+
   /// R5: the referent's hash, cached at first use; type_error if first taken
   /// after death.
   std::size_t hash() const {
+    static_assert(detail::has_std_hash<T> || !std::equality_comparable<T>,
+                  "weakref::ref<T> is not hashable: T has operator== but no std::hash<T>, so equal refs "
+                  "would hash differently (Python: TypeError: unhashable type); specialize std::hash<T> "
+                  "consistently with operator==, or hash the ref's id() instead");
     std::size_t h;
     if (rec_ && rec_->cached_hash(h)) return h;
     std::shared_ptr<T> sp = lock();
@@ -195,6 +240,12 @@ class ref {
   friend struct detail::ref_cb_node;
   // Adopt a new handle to a callback record (used to pass the dead ref to its callback).
   explicit ref(detail::record* r) noexcept : rec_(r), ptr_(nullptr) { rec_->acquire(); }
+  template <class U>
+  friend std::vector<ref<U>> getweakrefs(const std::shared_ptr<U>&);
+  template <class>
+  friend class proxy;
+  // Take over a count already acquired on `r`.
+  ref(detail::adopt_record_t, detail::record* r, T* p) noexcept : rec_(r), ptr_(p) {}
 
   detail::record* rec_ = nullptr;
   T* ptr_ = nullptr;
@@ -203,6 +254,12 @@ class ref {
 namespace detail {
 template <class T, class F>
 void ref_cb_node<T, F>::fire() noexcept {
+  {
+    // Like CPython, the callback attribute reads as None from here on (also
+    // inside the callback itself).
+    std::lock_guard<mutex> g(cb_mu);
+    fired = true;
+  }
   {
     ref<T> self(static_cast<record*>(this));
     try {
@@ -216,9 +273,9 @@ void ref_cb_node<T, F>::fire() noexcept {
 }  // namespace detail
 
 /// How many death callbacks are registered on the object (refs with
-/// callbacks, proxies with callbacks, live finalizers, weak-container
-/// entries). Python's getweakrefcount counts weakref objects instead; this
-/// is the C++ analogue useful for leak checks. A snapshot.
+/// callbacks, proxies with callbacks, weak methods, live finalizers,
+/// weak-container entries): getweakrefcount() without the shared
+/// callback-less record. A snapshot.
 template <class U>
 std::size_t callback_count(const std::shared_ptr<U>& sp) {
   static_assert(detail::weakly_referenceable<U>, "callback_count: U must derive from weakref::enable_weakref<U>");
@@ -229,6 +286,57 @@ std::size_t callback_count(const std::shared_ptr<U>& sp) {
   std::size_t n = 0;
   for (detail::cb_node* c = b->head; c; c = c->next) ++n;
   return n;
+}
+
+/// Python's weakref.getweakrefcount(obj): the number of weak-reference
+/// records to the object - one for all callback-less refs (they share one
+/// record), one for all callback-less proxies (likewise, like CPython's
+/// basic ref and basic proxy), plus one per ref or proxy with a callback, weak
+/// method, live finalizer and weak-container entry. 0 for a null owner or an
+/// object never weakly referenced. A snapshot (other threads may change it).
+template <class U>
+std::size_t getweakrefcount(const std::shared_ptr<U>& sp) {
+  static_assert(detail::weakly_referenceable<U>,
+                "getweakrefcount: U must derive from weakref::enable_weakref<U> (a type without it has no weak "
+                "references; Python returns 0)");
+  if (!sp) return 0;
+  detail::weak_block* b = detail::access::block_of(sp.get());
+  if (!b) return 0;
+  std::lock_guard<detail::mutex> g(b->mu);
+  return detail::census_locked(b).total();
+}
+
+/// Python's weakref.getweakrefs(obj): handles to the object's weak-reference
+/// records, in CPython's order - the shared callback-less ref record first
+/// (if any handle to it exists), then the shared callback-less proxy record
+/// (likewise), then the records with callbacks newest first
+/// (refs, proxies, weak methods, finalizers). Weak-container entries are
+/// counted by getweakrefcount() but not returned: their records belong to
+/// the container. Each element is a ref<U> sharing the record (r.id() is the
+/// record's identity, equal to the id() of the ref it came from); holding it
+/// keeps that record, not the object, alive - in particular a ref with a
+/// callback found this way still calls back.
+template <class U>
+std::vector<ref<U>> getweakrefs(const std::shared_ptr<U>& sp) {
+  static_assert(detail::weakly_referenceable<U>, "getweakrefs: U must derive from weakref::enable_weakref<U>");
+  std::vector<ref<U>> out;
+  if (!sp) return out;
+  detail::weak_block* b = detail::access::block_of(sp.get());
+  if (!b) return out;
+  std::vector<detail::record*> recs;
+  {
+    std::lock_guard<detail::mutex> g(b->mu);
+    if (detail::census_locked(b).plain) {
+      b->acquire();
+      recs.push_back(b);
+    }
+    if (b->proxy_rec && b->proxy_rec->try_acquire()) recs.push_back(b->proxy_rec);
+    for (detail::cb_node* c = b->head; c; c = c->next)
+      if (!c->internal() && c->try_acquire()) recs.push_back(c);
+  }
+  out.reserve(recs.size());
+  for (detail::record* r : recs) out.push_back(ref<U>(detail::adopt_record, r, sp.get()));
+  return out;
 }
 
 }  // namespace weakref

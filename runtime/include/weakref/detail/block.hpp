@@ -39,6 +39,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "weakref/detail/mutex.hpp"
@@ -91,6 +92,7 @@ struct record {
   std::atomic<std::uint8_t> hash_state{0};  // 0 none, 1 being written, 2 ready
   std::size_t hash_value = 0;
   weak_block* const blk;
+  bool is_node = false;  // a cb_node (a record with a death callback)
 
  protected:
   virtual ~record() = default;
@@ -106,6 +108,7 @@ struct weak_block final : record {
   std::weak_ptr<const void> wp;  // written once before the block is published
   mutex mu;
   cb_node* head = nullptr;  // newest first; guarded by mu
+  record* proxy_rec = nullptr;  // the shared callback-less proxy record; guarded by mu
   bool dead = false;        // guarded by mu
 
  protected:
@@ -115,7 +118,7 @@ struct weak_block final : record {
 /// A record with a death callback. Subclasses implement fire().
 struct cb_node : record {
   /// `initial`: handle count (1 for a ref, 2 for a self-owning finalizer).
-  cb_node(weak_block* b, std::uint32_t initial) noexcept : record(initial, b) {}
+  cb_node(weak_block* b, std::uint32_t initial) noexcept : record(initial, b) { is_node = true; }
 
   /// Called exactly once by the dispatcher with a pin held; never throws.
   virtual void fire() noexcept = 0;
@@ -124,6 +127,10 @@ struct cb_node : record {
   /// callback of the dying object, so that no callback sees the dead element
   /// in a container (not even in size()).
   virtual bool internal() const noexcept { return false; }
+
+  /// The type of the stored callback while it has not run (typeid(void)
+  /// otherwise, and for nodes that are not ref callbacks).
+  virtual const std::type_info& callback_type() const noexcept { return typeid(void); }
 
   /// Put this node at the head of its block's list (newest first). The caller
   /// holds a strong owner of the referent, so the block is not dead yet.
@@ -147,6 +154,7 @@ struct cb_node : record {
   ~cb_node() override = default;
   void last_release() noexcept override {
     weak_block* b = blk;
+    bool last_block_count;
     {
       std::lock_guard<mutex> g(b->mu);
       if (linked) {
@@ -154,11 +162,49 @@ struct cb_node : record {
         if (next) next->prev = prev;
         linked = false;
       }
+      // The count taken by link(), dropped under the lock together with the
+      // unlinking, so that weak_count() (block count minus linked nodes) is
+      // exact under the lock.
+      last_block_count = b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
     }
     delete this;
-    b->release();  // the count taken by link()
+    if (last_block_count) delete b;
   }
 };
+
+/// The record shared by the callback-less proxies of one object (CPython
+/// keeps one basic proxy beside the basic ref). Holds one count on the
+/// block; unregisters itself when its last handle goes.
+struct proxy_record final : record {
+  explicit proxy_record(weak_block* b) noexcept : record(1, b) {}
+
+ protected:
+  ~proxy_record() override = default;
+  void last_release() noexcept override {
+    weak_block* b = blk;
+    bool last_block_count;
+    {
+      std::lock_guard<mutex> g(b->mu);
+      if (b->proxy_rec == this) b->proxy_rec = nullptr;
+      last_block_count = b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
+    }
+    delete this;
+    if (last_block_count) delete b;
+  }
+};
+
+/// A new handle (count taken) to the object's shared proxy record, created
+/// if needed. The caller holds a strong owner, so the block is alive.
+inline record* acquire_proxy_record(weak_block* b) {
+  std::lock_guard<mutex> g(b->mu);
+  // A record whose count reached zero is being destroyed: it waits for this
+  // lock to unregister, so it is still valid memory here.
+  if (b->proxy_rec && b->proxy_rec->try_acquire()) return b->proxy_rec;
+  auto* r = new proxy_record(b);
+  b->acquire();
+  b->proxy_rec = r;
+  return r;
+}
 
 /// Run at the referent's death. See the header comment.
 inline void dispatch(weak_block* b) noexcept {
@@ -267,6 +313,27 @@ struct no_pins {
 };
 template <class T>
 using pins_for = std::conditional_t<value_keyed<T>, std::vector<std::shared_ptr<T>>, no_pins>;
+
+/// Under b->mu: which weak-reference records of the object exist (Python's
+/// getweakrefcount is their sum). The block's count is one for the live
+/// object, one per linked node, one for the proxy record and one per
+/// callback-less ref handle; nodes and the proxy record drop theirs under
+/// the lock, so the difference is exact here.
+struct weak_census {
+  bool plain = false;  // the shared callback-less ref record has a handle
+  bool proxy = false;  // the shared callback-less proxy record has a handle
+  std::size_t nodes = 0;
+  std::size_t total() const noexcept { return (plain ? 1 : 0) + (proxy ? 1 : 0) + nodes; }
+};
+inline weak_census census_locked(const weak_block* b) noexcept {
+  weak_census c;
+  for (const cb_node* n = b->head; n; n = n->next) ++c.nodes;
+  const std::size_t total = b->refs.load(std::memory_order_acquire);
+  const std::size_t others = (b->dead ? 0 : 1) + c.nodes + (b->proxy_rec ? 1 : 0);
+  c.plain = total > others;
+  c.proxy = b->proxy_rec && b->proxy_rec->refs.load(std::memory_order_acquire) > 0;
+  return c;
+}
 
 /// Upgrade through a block: an owner sharing the referent's control block,
 /// pointing at `p`; null if the referent is dead.
