@@ -11,6 +11,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Regex.h"
+#include "summaries/PythonCodeSummary.h"
 #include "utils/Keywords.h"
 #include <memory>
 #include <optional>
@@ -26,63 +27,63 @@ constexpr char DefaultFetchFunctions[] =
 constexpr char DefaultStrongReferenceFunctions[] =
     "Py_INCREF;Py_XINCREF;_Py_INCREF;_Py_XINCREF;Py_NewRef;Py_XNewRef;"
     "_Py_NewRef;_Py_XNewRef";
+// Type tests, identity tests, and accessors that read a field or a slot of
+// a container without calling into any object.
 constexpr char DefaultSafeFunctions[] =
     "Py_TYPE;_Py_TYPE;Py_IS_TYPE;_Py_IS_TYPE;Py_REFCNT;_Py_REFCNT;Py_SIZE;"
     "_Py_SIZE;Py_Is;Py_IsNone;Py_IsTrue;Py_IsFalse;PyType_IsSubtype;"
     "PyType_HasFeature;PyType_FastSubclass;PyType_GetFlags;PyObject_TypeCheck;"
     "_PyObject_TypeCheck;Py[A-Za-z]*_Check;Py[A-Za-z]*_CheckExact;"
     "Py[A-Za-z]*_CheckRef;Py[A-Za-z]*_CheckRefExact;Py[A-Za-z]*_CheckProxy;"
-    "PyErr_Occurred;PyWeakref_GetObject;PyWeakref_GET_OBJECT";
+    "PyErr_Occurred;PyWeakref_GetObject;PyWeakref_GET_OBJECT;PyWeakref_GetRef;"
+    "PyModule_GetDict;PyModule_GetState;PyModule_GetDef;PyType_GetModule;"
+    "PyType_GetModuleState;PyType_GetModuleByDef;PyType_GetSlot;"
+    "PyTuple_GET_ITEM;PyTuple_GetItem;PyTuple_GET_SIZE;PyTuple_Size;"
+    "PyList_GET_ITEM;PyList_GetItem;PyList_GET_SIZE;PyList_Size;"
+    "PyBytes_AS_STRING;PyBytes_GET_SIZE;PyByteArray_AS_STRING;"
+    "PyByteArray_GET_SIZE;PyUnicode_GET_LENGTH;PyUnicode_AsUTF8;"
+    "PyUnicode_AsUTF8AndSize;PyUnicode_DATA;PyUnicode_KIND;PyUnicode_READ;"
+    "PyUnicode_READ_CHAR;PyCapsule_GetPointer;PyCapsule_IsValid;"
+    "PyCell_GET;PyCell_Get;PyThreadState_Get;_PyThreadState_GET;"
+    "_PyInterpreterState_GET;PyObject_GetTypeData;_PyObject_CAST;"
+    "_PyObject_GC_IS_TRACKED;_PyObject_GC_UNTRACK;PyObject_GC_UnTrack;"
+    "_Py_IsImmortal;assert;__assert_fail;PyList_Append;PyList_Insert;"
+    "PyOS_snprintf";
 constexpr char DefaultApiFunctions[] = "_?Py.*";
-constexpr unsigned DefaultHelperDepth = 1;
+// Raising functions: a path that calls one of them is an error path.
+constexpr char DefaultErrorFunctions[] =
+    "PyErr_SetString;PyErr_SetObject;PyErr_SetNone;PyErr_Format;"
+    "PyErr_FormatV;PyErr_NoMemory;PyErr_BadArgument;PyErr_BadInternalCall;"
+    "_PyErr_BadInternalCall;PyErr_SetFromErrno.*;PyErr_SetExcFromWindowsErr.*;"
+    "PyErr_SetFromWindowsErr.*;_PyErr_SetString;_PyErr_SetObject;"
+    "_PyErr_Format;_PyErr_SetNone;_PyErr_NoMemory;_PyArg_BadArgument;"
+    "PyErr_SetImportError.*";
+// printf-like functions that call into objects only for %R, %S and %A.
+constexpr char DefaultFormatFunctions[] =
+    "PyUnicode_FromFormat;PyErr_Format;PyBytes_FromFormat";
+// Functions whose contract is to return a borrowed reference.
+constexpr char DefaultBorrowedReturnFunctions[] =
+    "PyWeakref_GetObject;PyWeakref_GET_OBJECT;PyImport_AddModuleObject;"
+    "PyImport_AddModule";
+constexpr unsigned DefaultHelperDepth = 2;
 
-/// Names matched by a `;`-separated list of regular expressions, each
-/// matching a whole name.
-class NameList {
-public:
-  explicit NameList(StringRef List) {
-    for (StringRef Entry : utils::options::parseStringList(List))
-      Patterns.push_back(
-          std::make_shared<llvm::Regex>(("^(" + Entry + ")$").str()));
-  }
-  bool contains(StringRef Name) const {
-    if (Name.empty())
-      return false;
-    for (const auto &P : Patterns)
-      if (P->match(Name))
-        return true;
-    return false;
-  }
-
-private:
-  std::vector<std::shared_ptr<llvm::Regex>> Patterns;
-};
-
-struct BorrowConfig {
-  NameList Fetch, Strong, Safe, Api;
-  unsigned HelperDepth;
-};
+using summaries::NamePatterns;
 
 StringRef calleeName(const CallExpr &Call) {
   const FunctionDecl *FD = Call.getDirectCallee();
   return FD && FD->getIdentifier() ? FD->getName() : StringRef();
 }
 
-/// True if \p Loc comes from the body of a macro named in \p Names, at any
-/// level of expansion (`PyLong_Check(o)` expands to calls of other names).
-bool fromMacroBodyIn(SourceLocation Loc, const NameList &Names,
-                     const SourceManager &SM, const LangOptions &LO) {
-  while (Loc.isMacroID()) {
-    if (SM.isMacroArgExpansion(Loc)) {
-      Loc = SM.getImmediateSpellingLoc(Loc);
-      continue;
-    }
-    if (Names.contains(Lexer::getImmediateMacroName(Loc, SM, LO)))
-      return true;
-    Loc = SM.getImmediateExpansionRange(Loc).getBegin();
-  }
-  return false;
-}
+} // namespace
+
+/// The check's configuration, and the per-translation-unit summary of
+/// which functions can run Python code.
+struct CapiBorrowConfig {
+  NamePatterns Fetch, Strong, Safe, BorrowedReturn;
+  summaries::PythonCodeSummary Summary;
+};
+
+namespace {
 
 /// The expression and its nearest parent that is not a paren or a cast.
 std::pair<const Expr *, DynTypedNode> valueParent(const Expr *E,
@@ -115,18 +116,20 @@ enum class Use {
   Return, ///< returned
   Store,  ///< stored in memory that outlives the statement
   Assign, ///< the variable is assigned or its address taken
+  Passed, ///< passed to a call that can run Python code while it runs
 };
 
 struct Classified {
   Use Kind = Use::None;
   const Stmt *At = nullptr;
   const VarDecl *Target = nullptr; ///< a local the value is assigned to
+  const CallExpr *Call = nullptr;  ///< the call it is an argument of
 };
 
 class BorrowAnalysis {
 public:
-  BorrowAnalysis(const BorrowConfig &Config, ASTContext &Ctx)
-      : Config(Config), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+  BorrowAnalysis(CapiBorrowConfig &Config, ASTContext &Ctx)
+      : Config(Config), Ctx(Ctx) {}
 
   Classified classify(const Expr *E) {
     auto [Value, Parent] = valueParent(E, Ctx);
@@ -163,8 +166,10 @@ public:
       else if (Un->getOpcode() == UO_AddrOf)
         C.Kind = Use::Assign;
     } else if (const auto *Call = Parent.get<CallExpr>()) {
-      if (Call->getCallee() != Value)
+      if (Call->getCallee() != Value) {
         C.Kind = isStrong(*Call) ? Use::Strong : Use::Deref;
+        C.Call = Call;
+      }
     } else if (Parent.get<MemberExpr>() || Parent.get<ArraySubscriptExpr>()) {
       C.Kind = Use::Deref;
     }
@@ -172,26 +177,18 @@ public:
   }
 
   /// Whether \p Call can run Python code (and so drop the last strong
-  /// reference to any object).
-  bool runsPython(const CallExpr &Call, unsigned Depth = 0) {
-    const FunctionDecl *FD = Call.getDirectCallee();
-    if (!FD)
-      return !isa<CXXPseudoDestructorExpr>(Call.getCallee()); // a slot or pointer
-    StringRef Name = calleeName(Call);
-    if (isStrong(Call) || Config.Safe.contains(Name) ||
-        Config.Fetch.contains(Name) ||
-        fromMacroBodyIn(Call.getBeginLoc(), Config.Safe, SM, Ctx.getLangOpts()))
-      return false;
-    if (Config.Api.contains(Name))
-      return true;
-    const FunctionDecl *Def = nullptr;
-    if (Depth < Config.HelperDepth && FD->hasBody(Def) && Def->getBody() &&
-        !SM.isInSystemHeader(Def->getLocation()) && Visiting.insert(Def).second) {
-      bool Runs = bodyRunsPython(Def->getBody(), Depth + 1);
-      Visiting.erase(Def);
-      return Runs;
-    }
-    return false; // an external non-API function: assumed not to
+  /// reference to any object) on a path on which it returns normally; the
+  /// calls down to where it does go to \p Chain.
+  bool runsPython(const CallExpr &Call,
+                  std::vector<const CallExpr *> *Chain = nullptr) {
+    return Config.Summary.callRunsPython(Call, Ctx, Chain);
+  }
+
+  /// Whether a return of the borrowed reference is the contract of the
+  /// function \p Func (PyWeakref_GetObject's own definition).
+  bool returnsBorrowedByContract(const FunctionDecl *Func) const {
+    return Func && Func->getIdentifier() &&
+           Config.BorrowedReturn.contains(Func->getName());
   }
 
 private:
@@ -199,21 +196,8 @@ private:
     return Config.Strong.contains(calleeName(Call));
   }
 
-  bool bodyRunsPython(const Stmt *S, unsigned Depth) {
-    if (!S)
-      return false;
-    if (const auto *Call = dyn_cast<CallExpr>(S); Call && runsPython(*Call, Depth))
-      return true;
-    for (const Stmt *Child : S->children())
-      if (bodyRunsPython(Child, Depth))
-        return true;
-    return false;
-  }
-
-  const BorrowConfig &Config;
+  CapiBorrowConfig &Config;
   ASTContext &Ctx;
-  const SourceManager &SM;
-  llvm::SmallPtrSet<const FunctionDecl *, 8> Visiting;
 };
 
 /// The state of the variable that holds the fetched reference, on entry to
@@ -301,14 +285,15 @@ std::optional<Finding> trackVariable(const FunctionDecl &Func,
     return DS && DS->isSingleDecl() && DS->getSingleDecl() == Var;
   };
 
-  llvm::DenseMap<const CFGBlock *, State> In;
-  std::vector<const CFGBlock *> Work{&Cfg->getEntry()};
-  In[&Cfg->getEntry()] = State();
-  while (!Work.empty()) {
-    const CFGBlock *B = Work.back();
-    Work.pop_back();
-    State S = In[B];
-    for (const CFGElement &El : *B) {
+  // The transfer function of one block; findings are only collected in the
+  // last pass, once the states have reached their fixpoint (a first visit
+  // may see a state that a later join makes stale).
+  auto Transfer = [&](const CFGBlock &B, State S, bool Collect) {
+    auto Found = [&](Use Kind, const Stmt *At, const CallExpr *Call) {
+      if (Collect)
+        Report(Kind, At, Call);
+    };
+    for (const CFGElement &El : B) {
       std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
       if (!CS)
         continue;
@@ -331,22 +316,30 @@ std::optional<Finding> trackVariable(const FunctionDecl &Func,
           break;
         case Use::Strong:
           if (S.K == State::Stale)
-            Report(Use::Deref, Ref, S.Call);
+            Found(Use::Deref, Ref, S.Call);
           S = State{State::Owned, nullptr};
           break;
         case Use::Return:
+          if (A.returnsBorrowedByContract(&Func))
+            break;
+          [[fallthrough]];
         case Use::Store:
           if (S.K >= State::Fresh) {
-            Report(C.Kind, Ref, nullptr);
+            Found(C.Kind, Ref, nullptr);
             S = State();
           }
           break;
         case Use::Deref:
           if (S.K == State::Stale) {
-            Report(Use::Deref, Ref, S.Call);
+            Found(Use::Deref, Ref, S.Call);
+            S = State();
+          } else if (S.K == State::Fresh && C.Call && A.runsPython(*C.Call)) {
+            // The callee can drop the last reference while it runs.
+            Found(Use::Passed, Ref, C.Call);
             S = State();
           }
           break;
+        case Use::Passed:
         case Use::None:
           break;
         }
@@ -356,6 +349,16 @@ std::optional<Finding> trackVariable(const FunctionDecl &Func,
           Call && S.K == State::Fresh && A.runsPython(*Call))
         S = State{State::Stale, Call};
     }
+    return S;
+  };
+
+  llvm::DenseMap<const CFGBlock *, State> In;
+  std::vector<const CFGBlock *> Work{&Cfg->getEntry()};
+  In[&Cfg->getEntry()] = State();
+  while (!Work.empty()) {
+    const CFGBlock *B = Work.back();
+    Work.pop_back();
+    State S = Transfer(*B, In[B], /*Collect=*/false);
     // On the edge where the variable is known to be Py_None (immortal) or
     // NULL, it holds nothing that can die.
     std::optional<bool> NoneOnTrue = noneTest(B->getLastCondition(), Var, Ctx);
@@ -374,6 +377,8 @@ std::optional<Finding> trackVariable(const FunctionDecl &Func,
         Work.push_back(Next);
     }
   }
+  for (const auto &[B, S] : In)
+    Transfer(*B, S, /*Collect=*/true);
   return First;
 }
 
@@ -391,15 +396,24 @@ const FunctionDecl *enclosingFunction(const Stmt &S, ASTContext &Ctx) {
   }
 }
 
-/// A fetch whose borrowed result is returned or stored, or held in a local
-/// that is used after a call that can run Python code. Binds "use" (the
-/// offending expression or statement), and "returned", "stored" or "call"
-/// (the intervening call), and "var" when the result is held in a local.
-AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<BorrowConfig>,
+/// A fetch whose borrowed result is returned or stored, passed to a call
+/// that can run Python code, or held in a local that is used after such a
+/// call. Binds "use" (the offending expression or statement), and
+/// "returned", "stored", "passed" (the call it is passed to) or "call" (the
+/// intervening call), and "var" when the result is held in a local.
+AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<CapiBorrowConfig>,
               Config) {
   ASTContext &Ctx = Finder->getASTContext();
   BorrowAnalysis A(*Config, Ctx);
   Classified C = A.classify(&Node);
+  if (C.Kind == Use::Return &&
+      A.returnsBorrowedByContract(enclosingFunction(Node, Ctx)))
+    return false;
+  if (C.Kind == Use::Deref && C.Call && A.runsPython(*C.Call)) {
+    Builder->setBinding("use", DynTypedNode::create(Node));
+    Builder->setBinding("passed", DynTypedNode::create(*C.Call));
+    return true;
+  }
   if (C.Kind == Use::Return || C.Kind == Use::Store) {
     Builder->setBinding("use", DynTypedNode::create(*C.At));
     Builder->setBinding(C.Kind == Use::Return ? "returned" : "stored",
@@ -422,6 +436,8 @@ AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<BorrowConfig>,
     Builder->setBinding("returned", DynTypedNode::create(*F->At));
   else if (F->Kind == Use::Store)
     Builder->setBinding("stored", DynTypedNode::create(*F->At));
+  else if (F->Kind == Use::Passed)
+    Builder->setBinding("passed", DynTypedNode::create(*F->Call));
   else if (F->Call)
     Builder->setBinding("call", DynTypedNode::create(*F->Call));
   return true;
@@ -430,7 +446,7 @@ AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<BorrowConfig>,
 /// The whole expansion of a function-like macro named in \p Names that is
 /// an expression rather than a call: PyWeakref_GET_OBJECT before 3.11,
 /// `(Py_REFCNT(...) > 0 ? ((PyWeakReference *)(ref))->wr_object : Py_None)`.
-AST_MATCHER_P(Expr, isWholeExpansionOfMacroIn, std::shared_ptr<BorrowConfig>,
+AST_MATCHER_P(Expr, isWholeExpansionOfMacroIn, std::shared_ptr<CapiBorrowConfig>,
               Config) {
   if (isa<CallExpr>(Node) || isa<ImplicitCastExpr>(Node))
     return false;
@@ -441,9 +457,13 @@ AST_MATCHER_P(Expr, isWholeExpansionOfMacroIn, std::shared_ptr<BorrowConfig>,
       !Config->Fetch.contains(Lexer::getImmediateMacroName(Begin, SM, LO)))
     return false;
   SourceLocation MacroBegin, MacroEnd;
+  // `PyWeakref_GET_OBJECT(r) == Py_None` begins at one macro and ends at
+  // another: not a whole expansion.
   return Lexer::isAtStartOfMacroExpansion(Begin, SM, LO, &MacroBegin) &&
          Lexer::isAtEndOfMacroExpansion(End, SM, LO, &MacroEnd) &&
-         SM.getExpansionLoc(Begin) == MacroBegin;
+         SM.getExpansionLoc(Begin) == MacroBegin &&
+         SM.getExpansionRange(Begin).getAsRange() ==
+             SM.getExpansionRange(End).getAsRange();
 }
 
 } // namespace
@@ -456,11 +476,29 @@ CapiBorrowedGetobjectCheck::CapiBorrowedGetobjectCheck(
                                            DefaultStrongReferenceFunctions)),
       SafeFunctions(Options.get("SafeFunctions", DefaultSafeFunctions)),
       ApiFunctions(Options.get("ApiFunctions", DefaultApiFunctions)),
+      ErrorFunctions(Options.get("ErrorFunctions", DefaultErrorFunctions)),
+      FormatFunctions(Options.get("FormatFunctions", DefaultFormatFunctions)),
+      BorrowedReturnFunctions(Options.get("BorrowedReturnFunctions",
+                                          DefaultBorrowedReturnFunctions)),
       HelperDepth(Options.get("HelperDepth", DefaultHelperDepth)) {
   // Every report starts at a fetch function or macro (patterns that are not
   // plain names make the check always run).
   keywords::declare(this, {FetchFunctions});
+  summaries::PythonCodeOptions Summary;
+  Summary.Api = NamePatterns(ApiFunctions);
+  // Taking a strong reference or fetching another one runs nothing either.
+  Summary.Safe = NamePatterns(SafeFunctions + ";" + StrongReferenceFunctions +
+                              ";" + FetchFunctions);
+  Summary.Error = NamePatterns(ErrorFunctions);
+  Summary.Format = NamePatterns(FormatFunctions);
+  Summary.Depth = HelperDepth;
+  Config = std::make_shared<CapiBorrowConfig>(CapiBorrowConfig{
+      NamePatterns(FetchFunctions), NamePatterns(StrongReferenceFunctions),
+      NamePatterns(SafeFunctions), NamePatterns(BorrowedReturnFunctions),
+      summaries::PythonCodeSummary(std::move(Summary))});
 }
+
+CapiBorrowedGetobjectCheck::~CapiBorrowedGetobjectCheck() = default;
 
 void CapiBorrowedGetobjectCheck::storeOptions(
     ClangTidyOptions::OptionMap &Opts) {
@@ -468,14 +506,17 @@ void CapiBorrowedGetobjectCheck::storeOptions(
   Options.store(Opts, "StrongReferenceFunctions", StrongReferenceFunctions);
   Options.store(Opts, "SafeFunctions", SafeFunctions);
   Options.store(Opts, "ApiFunctions", ApiFunctions);
+  Options.store(Opts, "ErrorFunctions", ErrorFunctions);
+  Options.store(Opts, "FormatFunctions", FormatFunctions);
+  Options.store(Opts, "BorrowedReturnFunctions", BorrowedReturnFunctions);
   Options.store(Opts, "HelperDepth", HelperDepth);
 }
 
+void CapiBorrowedGetobjectCheck::onEndOfTranslationUnit() {
+  Config->Summary.reset();
+}
+
 void CapiBorrowedGetobjectCheck::registerMatchers(MatchFinder *Finder) {
-  auto Config = std::make_shared<BorrowConfig>(
-      BorrowConfig{NameList(FetchFunctions), NameList(StrongReferenceFunctions),
-                   NameList(SafeFunctions), NameList(ApiFunctions),
-                   HelperDepth});
   // A call of PyWeakref_GetObject / PyWeakref_GET_OBJECT (a static inline
   // function behind a macro since 3.11).
   const auto Fetch = callExpr(callee(functionDecl(
@@ -492,6 +533,18 @@ void CapiBorrowedGetobjectCheck::registerMatchers(MatchFinder *Finder) {
                           misusesBorrowedResult(Config))
                          .bind("fetch"),
                      this);
+}
+
+void CapiBorrowedGetobjectCheck::noteChain(const CallExpr &Call,
+                                           ASTContext &Ctx) {
+  std::vector<const CallExpr *> Chain;
+  if (!Config->Summary.callRunsPython(Call, Ctx, &Chain))
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (size_t I = 1; I < Chain.size(); ++I)
+    diag(SM.getFileLoc(Chain[I]->getBeginLoc()),
+         "%0 can run Python code through this call", DiagnosticIDs::Note)
+        << Chain[I - 1]->getDirectCallee();
 }
 
 void CapiBorrowedGetobjectCheck::check(const MatchFinder::MatchResult &Result) {
@@ -514,6 +567,27 @@ void CapiBorrowedGetobjectCheck::check(const MatchFinder::MatchResult &Result) {
   const char *const Remedy =
       "take a strong reference with Py_NewRef right after the fetch, or use "
       "PyWeakref_GetRef on Python 3.13 and later";
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("passed")) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    const std::string To =
+        Callee ? "'" + Callee->getNameAsString() + "'" : "a function pointer";
+    if (Var) {
+      diag(At, "borrowed reference %0 from %1 is passed to %2, which can run "
+               "Python code and destroy its referent while it runs; %3")
+          << Var << Fetcher << To << Remedy;
+      noteChain(*Call, *Result.Context);
+      diag(FetchAt, "%0 fetched here as a borrowed reference",
+           DiagnosticIDs::Note)
+          << Var;
+    } else {
+      diag(FetchAt, "borrowed reference from %0 is passed to %1, which can "
+                    "run Python code and destroy its referent while it runs; "
+                    "%2")
+          << Fetcher << To << Remedy;
+      noteChain(*Call, *Result.Context);
+    }
+    return;
+  }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call")) {
     diag(At, "borrowed reference %0 from %1 is used after a call that can "
              "run Python code and destroy its referent; %2")
@@ -522,6 +596,7 @@ void CapiBorrowedGetobjectCheck::check(const MatchFinder::MatchResult &Result) {
          "this call can run Python code while %0 is borrowed",
          DiagnosticIDs::Note)
         << Var;
+    noteChain(*Call, *Result.Context);
     diag(FetchAt, "%0 fetched here as a borrowed reference",
          DiagnosticIDs::Note)
         << Var;

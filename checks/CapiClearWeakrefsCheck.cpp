@@ -158,9 +158,15 @@ enum class Effect { None, Clear, Release, Delegate };
 
 class DeallocAnalysis {
 public:
+  /// \p WeakList is the field named by the type's weak-list offset, if
+  /// any, and \p Offset that offset in bytes; \p Managed says the list is
+  /// managed by the interpreter (Py_TPFLAGS_MANAGED_WEAKREF) and no field
+  /// of the struct holds it.
   DeallocAnalysis(const DeallocOptions &Opts, ASTContext &Ctx,
-                  const FieldDecl *WeakList)
-      : Opts(Opts), Ctx(Ctx), WeakList(WeakList) {}
+                  const FieldDecl *WeakList, std::optional<int64_t> Offset,
+                  bool Managed)
+      : Opts(Opts), Ctx(Ctx), WeakList(WeakList), Offset(Offset),
+        Managed(Managed) {}
 
   /// The first call (in source order) that releases the object on a path
   /// from the entry of \p Dealloc that has not cleared its weak references,
@@ -331,9 +337,22 @@ private:
     // Generic code tests the type: `if (Py_TYPE(self)->tp_weaklistoffset)`.
     if (Field->getName() == "tp_weaklistoffset")
       return true;
-    if (WeakList)
-      return Field->getCanonicalDecl() == WeakList->getCanonicalDecl();
-    // Without an offsetof() to name it: the conventional names.
+    // A managed list lives outside the struct: a field of the struct that
+    // is tested is not it (it stays NULL while weak references exist).
+    if (Managed && !WeakList)
+      return false;
+    if (WeakList && Field->getCanonicalDecl() == WeakList->getCanonicalDecl())
+      return true;
+    // One dealloc shared by several types whose structs share a prefix:
+    // `gen->gi_weakreflist` is at the offset of the coroutine type's
+    // `cr_weakreflist`.
+    if (Offset && !Field->getParent()->isInvalidDecl() &&
+        !Field->getParent()->isDependentType() && Field->getParent()->getDefinition()) {
+      const uint64_t Bits = Ctx.getFieldOffset(Field);
+      if (Bits % 8 == 0 && static_cast<int64_t>(Bits / 8) == *Offset)
+        return true;
+    }
+    // The conventional names.
     return Field->getName().contains_insensitive("weakref") ||
            Field->getName().contains_insensitive("weaklist");
   }
@@ -341,6 +360,8 @@ private:
   const DeallocOptions &Opts;
   ASTContext &Ctx;
   const FieldDecl *WeakList;
+  std::optional<int64_t> Offset;
+  bool Managed;
   llvm::SmallPtrSet<const FunctionDecl *, 8> Helpers;
 };
 
@@ -352,12 +373,18 @@ AST_MATCHER_P(FunctionDecl, releasesBeforeClearingWeakRefs, DeallocOptions,
   if (!Node.doesThisDeclarationHaveABody())
     return false;
   const FieldDecl *WeakList = nullptr;
+  std::optional<int64_t> Offset;
+  bool Managed = false;
   Builder->removeBindings([&](const ast_matchers::internal::BoundNodesMap &Nodes) {
-    if (!WeakList)
-      WeakList = offsetField(Nodes.getNodeAs<Expr>("offset"));
+    if (const auto *E = Nodes.getNodeAs<Expr>("offset")) {
+      WeakList = offsetField(E);
+      Offset = intValue(E, Finder->getASTContext());
+    }
+    Managed = Managed || Nodes.getNodeAs<Expr>("managed");
     return false;
   });
-  DeallocAnalysis Analysis(Opts, Finder->getASTContext(), WeakList);
+  DeallocAnalysis Analysis(Opts, Finder->getASTContext(), WeakList, Offset,
+                           Managed);
   const CallExpr *Release = Analysis.unclearedRelease(Node);
   if (!Release)
     return false;

@@ -31,12 +31,33 @@ constexpr char DefaultCapiStoreFunctions[] =
     "PyDict_SetItem;PyDict_SetItemString;PySet_Add;PyObject_SetAttr;"
     "PyObject_SetAttrString;PyObject_SetItem;PyModule_AddObject;"
     "PyModule_AddObjectRef;PyCapsule_SetContext";
+// Where a tp_dealloc parks the dead object's memory for reuse (a free
+// list, a one-slot cache): matched, ignoring case, against the name of the
+// variable or field stored into.
+constexpr char DefaultFreeListNames[] = ".*free_?list.*;.*_cache";
 constexpr unsigned DefaultCallDepth = 2;
 // The slot number of Py_tp_dealloc in CPython's stable ABI (typeslots.h).
 constexpr unsigned PyTpDeallocSlot = 52;
 
 std::vector<StringRef> list(const std::string &S) {
   return utils::options::parseStringList(S);
+}
+
+/// The name of the variable or field an assignment stores into, through
+/// array subscripts: `state->free_list[n] = op` stores into `free_list`.
+StringRef destinationName(const Stmt *Store) {
+  const auto *Assign = dyn_cast_or_null<BinaryOperator>(Store);
+  if (!Assign || !Assign->isAssignmentOp())
+    return {};
+  const Expr *E = Assign->getLHS()->IgnoreParenImpCasts();
+  while (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E))
+    E = Subscript->getBase()->IgnoreParenImpCasts();
+  const NamedDecl *D = nullptr;
+  if (const auto *Member = dyn_cast<MemberExpr>(E))
+    D = Member->getMemberDecl();
+  else if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    D = Ref->getDecl();
+  return D && D->getIdentifier() ? D->getName() : StringRef();
 }
 } // namespace
 
@@ -54,7 +75,12 @@ DestructorResurrectionCheck::DestructorResurrectionCheck(
       Binders(Options.get("Binders", DefaultBinders)),
       CapiStoreFunctions(
           Options.get("CapiStoreFunctions", DefaultCapiStoreFunctions)),
+      FreeListNames(Options.get("FreeListNames", DefaultFreeListNames)),
       CallDepth(Options.get("CallDepth", DefaultCallDepth)) {
+  for (StringRef Entry : list(FreeListNames))
+    if (!Entry.trim().empty())
+      FreeLists.emplace_back(("^(" + Entry.trim() + ")$").str(),
+                             llvm::Regex::IgnoreCase);
   thisescape::Options O;
   O.EnableSharedFromThis = list(EnableSharedFromThis);
   O.StrongOwners = list(StrongOwners);
@@ -80,6 +106,7 @@ void DestructorResurrectionCheck::storeOptions(
   Options.store(Opts, "CallbackSinks", CallbackSinks);
   Options.store(Opts, "Binders", Binders);
   Options.store(Opts, "CapiStoreFunctions", CapiStoreFunctions);
+  Options.store(Opts, "FreeListNames", FreeListNames);
   Options.store(Opts, "CallDepth", CallDepth);
 }
 
@@ -146,7 +173,17 @@ void DestructorResurrectionCheck::check(
     return;
   for (const thisescape::Event &E :
        CapiEscapes->fromFirstParameter(Def, *Result.Context))
-    report(E, Def, /*IsDealloc=*/true);
+    if (!parksOnFreeList(E))
+      report(E, Def, /*IsDealloc=*/true);
+}
+
+bool DestructorResurrectionCheck::parksOnFreeList(
+    const thisescape::Event &E) const {
+  if (E.Kind != thisescape::EventKind::Stored)
+    return false;
+  StringRef Name = destinationName(E.Site);
+  return !Name.empty() &&
+         llvm::any_of(FreeLists, [&](const llvm::Regex &R) { return R.match(Name); });
 }
 
 void DestructorResurrectionCheck::report(const thisescape::Event &E,

@@ -6,8 +6,10 @@
 #include "clang-tidy/ClangTidyCheck.h"
 #include "utils/ThisEscape.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/Regex.h"
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace clang::tidy::weakref {
 
@@ -28,6 +30,9 @@ public:
 private:
   void report(const thisescape::Event &E, const NamedDecl *Root,
               bool IsDealloc);
+  /// A tp_dealloc's store of the object into a free list or a one-slot
+  /// cache (`FreeListNames`): its memory parked for reuse, not resurrected.
+  bool parksOnFreeList(const thisescape::Event &E) const;
 
   const std::string EnableSharedFromThis;
   const std::string StrongOwners;
@@ -37,7 +42,9 @@ private:
   const std::string CallbackSinks;
   const std::string Binders;
   const std::string CapiStoreFunctions;
+  const std::string FreeListNames;
   const unsigned CallDepth;
+  std::vector<llvm::Regex> FreeLists;
   std::unique_ptr<thisescape::EscapeFinder> Escapes;
   std::unique_ptr<thisescape::EscapeFinder> CapiEscapes;
   llvm::SmallPtrSet<const FunctionDecl *, 8> Reported;

@@ -163,8 +163,29 @@ PyObject *PyLong_FromLong(long);
 long PyLong_AsLong(PyObject *);
 int PyList_Append(PyObject *, PyObject *);
 void PyErr_SetString(PyObject *, const char *);
+PyObject *PyErr_Format(PyObject *, const char *, ...);
+PyObject *PyUnicode_FromFormat(const char *, ...);
 PyObject *PyErr_Occurred(void);
 extern PyObject *PyExc_ReferenceError;
+extern PyObject *PyExc_TypeError;
+PyObject *PyObject_GetAttr(PyObject *, PyObject *);
+PyObject *PyObject_Str(PyObject *);
+int PyObject_RichCompareBool(PyObject *, PyObject *, int);
+#define Py_EQ 2
+PyObject *PyModule_GetDict(PyObject *);
+void *PyModule_GetState(PyObject *);
+typedef struct {
+  PyObject_HEAD
+  Py_ssize_t ob_size;
+  PyObject *ob_item[1];
+} PyTupleObject;
+#define PyTuple_GET_ITEM(op, i) (((PyTupleObject *)(op))->ob_item[i])
+static inline Py_ssize_t PyTuple_GET_SIZE(PyObject *op) {
+  return ((PyTupleObject *)op)->ob_size;
+}
+#define PyTuple_GET_SIZE(op) PyTuple_GET_SIZE(_PyObject_CAST(op))
+// CPython 3.13: a strong reference (or NULL when dead), 1 / 0 / -1.
+int PyWeakref_GetRef(PyObject *ref, PyObject **pobj);
 
 #ifdef __cplusplus
 }
