@@ -29,6 +29,10 @@ constexpr char DefaultCallableStorage[] =
 constexpr char DefaultStoringMethods[] =
     "connect;push_back;emplace_back;push_front;emplace_front;insert;emplace;"
     "set_*";
+constexpr char DefaultExecutionContexts[] =
+    "::asio::io_context;::boost::asio::io_context;::asio::thread_pool;"
+    "::boost::asio::thread_pool";
+constexpr char DefaultExecutorOperations[] = "post;dispatch;defer;async_*";
 constexpr char DefaultTransientSinks[] =
     "async_*;post;dispatch;defer;co_spawn;spawn;execute;bind_executor";
 
@@ -158,6 +162,169 @@ AST_MATCHER_P2(Expr, storesCallableOwningItsHolder,
   return false;
 }
 
+} // namespace
+
+/// Which members of a class are, or run on, an execution context the class
+/// owns (computed once per class and translation unit).
+struct SelfCaptureOwnedContexts {
+  std::vector<std::string> ContextNames;
+  std::vector<std::string> OwnerNames; ///< smart pointers that own
+  struct Info {
+    /// member -> the owned context member it is, or runs on
+    llvm::DenseMap<const FieldDecl *, const FieldDecl *> RunsOn;
+  };
+  llvm::DenseMap<const CXXRecordDecl *, Info> Classes;
+
+  /// The class named in ContextNames that \p T is, or that a smart pointer
+  /// \p T owns; null for references and raw pointers (not owned).
+  bool isOwnedContextType(QualType T) const {
+    if (T->isReferenceType() || T->isPointerType())
+      return false;
+    std::vector<StringRef> Contexts(ContextNames.begin(), ContextNames.end());
+    if (ownership::isClassNamed(T, Contexts))
+      return true;
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+        T.getCanonicalType()->getAsCXXRecordDecl());
+    std::vector<StringRef> Owners(OwnerNames.begin(), OwnerNames.end());
+    if (!Spec || Spec->getTemplateArgs().size() < 1 ||
+        Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type ||
+        !ownership::isClassNamed(QualType(Spec->getTypeForDecl(), 0), Owners))
+      return false;
+    return ownership::isClassNamed(Spec->getTemplateArgs()[0].getAsType(),
+                                   Contexts);
+  }
+
+  /// The members of `*this` that \p E mentions.
+  static void membersIn(const Stmt *S,
+                        llvm::SmallVectorImpl<const FieldDecl *> &Out) {
+    if (!S)
+      return;
+    if (const auto *M = dyn_cast<MemberExpr>(S))
+      if (const auto *F = dyn_cast<FieldDecl>(M->getMemberDecl()))
+        if (isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts()))
+          Out.push_back(F);
+    for (const Stmt *Child : S->children())
+      membersIn(Child, Out);
+  }
+
+  const Info &of(const CXXRecordDecl *RD) {
+    auto [It, New] = Classes.try_emplace(RD);
+    if (!New || !RD->hasDefinition())
+      return It->second;
+    Info &I = It->second;
+    for (const FieldDecl *F : RD->fields())
+      if (isOwnedContextType(F->getType()))
+        I.RunsOn[F] = F;
+    if (I.RunsOn.empty())
+      return I;
+    // Members built on an owned context: `timer_(io_)`,
+    // `strand_(io_.get_executor())`, `socket_(strand_)`.
+    llvm::SmallVector<std::pair<const FieldDecl *, const Expr *>, 8> Inits;
+    for (const CXXConstructorDecl *Ctor : RD->ctors()) {
+      const CXXConstructorDecl *Def = dyn_cast_or_null<CXXConstructorDecl>(
+          Ctor->getDefinition());
+      if (!Def)
+        continue;
+      for (const CXXCtorInitializer *Init : Def->inits())
+        if (Init->getMember() && Init->getInit())
+          Inits.push_back({Init->getMember(), Init->getInit()});
+    }
+    for (const FieldDecl *F : RD->fields())
+      if (F->hasInClassInitializer() && F->getInClassInitializer())
+        Inits.push_back({F, F->getInClassInitializer()});
+    for (int Round = 0; Round < 2; ++Round)
+      for (const auto &[Field, Init] : Inits) {
+        if (I.RunsOn.count(Field) ||
+            Field->getType()->isReferenceType() ||
+            Field->getType()->isPointerType())
+          continue;
+        llvm::SmallVector<const FieldDecl *, 4> Used;
+        membersIn(Init, Used);
+        for (const FieldDecl *U : Used)
+          if (auto Found = I.RunsOn.find(U); Found != I.RunsOn.end()) {
+            I.RunsOn[Field] = Found->second;
+            break;
+          }
+      }
+    return I;
+  }
+};
+
+namespace {
+
+/// The member of `*this` that an executor or I/O object expression names:
+/// `io_`, `*io_`, `io_->...`, `io_.get_executor()`, `strand_`.
+const MemberExpr *executorMember(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 4; ++Depth) {
+    E = matchers::ignoreTemporaryWrappers(E)->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MemberExpr>(E))
+      return isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts()) ? M
+                                                                    : nullptr;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+        Op && (Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
+        Op->getNumArgs() == 1) {
+      E = Op->getArg(0);
+      continue;
+    }
+    if (const auto *U = dyn_cast<UnaryOperator>(E);
+        U && U->getOpcode() == UO_Deref) {
+      E = U->getSubExpr();
+      continue;
+    }
+    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+        Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
+        (Call->getMethodDecl()->getName() == "get_executor" ||
+         Call->getMethodDecl()->getName() == "context" ||
+         Call->getMethodDecl()->getName() == "get")) {
+      E = Call->getImplicitObjectArgument();
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// `io_.post(h)`, `asio::post(io_, h)`, `boost::asio::post(*io_, h)`,
+/// `timer_.async_wait(h)`, `asio::async_read(socket_, buf, h)` where the
+/// executor or I/O object is, or runs on, an execution context `*this`
+/// owns, and `h` holds a strong owner of `*this`. Binds the holding,
+/// "executor" (the member expression) and "context" (the owned member).
+AST_MATCHER_P2(CallExpr, queuesOnOwnedContext, const ownership::Ownership *,
+               Model, SelfCaptureOwnedContexts *, Contexts) {
+  const Expr *Executor = nullptr;
+  unsigned FirstHandler = 0;
+  if (const auto *M = dyn_cast<CXXMemberCallExpr>(&Node))
+    Executor = M->getImplicitObjectArgument();
+  else if (Node.getNumArgs() >= 2 && !isa<CXXOperatorCallExpr>(Node)) {
+    Executor = Node.getArg(0);
+    FirstHandler = 1;
+  }
+  const MemberExpr *Member = Executor ? executorMember(Executor) : nullptr;
+  const auto *Field =
+      Member ? dyn_cast<FieldDecl>(Member->getMemberDecl()) : nullptr;
+  if (!Field)
+    return false;
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Record)
+    return false;
+  const SelfCaptureOwnedContexts::Info &I = Contexts->of(Record);
+  auto It = I.RunsOn.find(Field);
+  if (It == I.RunsOn.end())
+    return false;
+  ASTContext &Ctx = Finder->getASTContext();
+  llvm::SmallVector<ObjectId, 2> Holders =
+      Model->holdersOf(Member->getBase(), Ctx);
+  for (unsigned A = FirstHandler; A < Node.getNumArgs(); ++A)
+    if (std::optional<Holding> H = Model->findHolding(
+            Node.getArg(A), Holders, Ctx, /*AllowDirect=*/false)) {
+      ownership::bindHolding(*H, Builder);
+      Builder->setBinding("executor", DynTypedNode::create(*Member));
+      Builder->setBinding("context", DynTypedNode::create(*It->second));
+      return true;
+    }
+  return false;
+}
+
 std::string sourceText(const Expr *E, const ASTContext &Ctx) {
   return Lexer::getSourceText(
              CharSourceRange::getTokenRange(E->getSourceRange()),
@@ -223,6 +390,10 @@ SelfCaptureCycleCheck::SelfCaptureCycleCheck(StringRef Name,
           Options.get("WeakReferences", ownership::DefaultWeakReferences)),
       Binders(Options.get("Binders", ownership::DefaultBinders)),
       PointerCasts(Options.get("PointerCasts", ownership::DefaultPointerCasts)),
+      ExecutionContexts(
+          Options.get("ExecutionContexts", DefaultExecutionContexts)),
+      ExecutorOperations(
+          Options.get("ExecutorOperations", DefaultExecutorOperations)),
       SummaryDepth(Options.get("SummaryDepth", DefaultSummaryDepth)),
       Model(ownership::OwnershipOptions::parse(StrongOwners, WeakReferences,
                                                    Binders, PointerCasts)),
@@ -243,12 +414,18 @@ void SelfCaptureCycleCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "WeakReferences", WeakReferences);
   Options.store(Opts, "Binders", Binders);
   Options.store(Opts, "PointerCasts", PointerCasts);
+  Options.store(Opts, "ExecutionContexts", ExecutionContexts);
+  Options.store(Opts, "ExecutorOperations", ExecutorOperations);
   Options.store(Opts, "SummaryDepth", SummaryDepth);
 }
 
 SelfCaptureCycleCheck::~SelfCaptureCycleCheck() = default;
 
-void SelfCaptureCycleCheck::onStartOfTranslationUnit() { Summaries.reset(); }
+void SelfCaptureCycleCheck::onStartOfTranslationUnit() {
+  Summaries.reset();
+  if (Contexts)
+    Contexts->Classes.clear();
+}
 
 void SelfCaptureCycleCheck::registerMatchers(MatchFinder *Finder) {
   const auto StorageType = matchers::classTypeNamed(
@@ -279,9 +456,29 @@ void SelfCaptureCycleCheck::registerMatchers(MatchFinder *Finder) {
                expr(anyOf(AssignToStorage, AddToSignal, StoringCall))
                    .bind("store")),
       this);
+
+  // A handler queued on an execution context the object owns (or on an
+  // I/O object or strand that runs on it): the context keeps the handler,
+  // the handler the object, the object the context.
+  Contexts = std::make_unique<SelfCaptureOwnedContexts>();
+  Contexts->ContextNames = ownership::splitList(ExecutionContexts);
+  Contexts->OwnerNames = ownership::splitList(StrongOwners);
+  Contexts->OwnerNames.push_back("::std::unique_ptr");
+  Contexts->OwnerNames.push_back("::boost::movelib::unique_ptr");
+  Finder->addMatcher(
+      traverse(TK_AsIs,
+               callExpr(callee(functionDecl(ownership::hasNameMatchingAny(
+                            ownership::splitList(ExecutorOperations)))),
+                        queuesOnOwnedContext(&Model, Contexts.get()))
+                   .bind("queue")),
+      this);
 }
 
 void SelfCaptureCycleCheck::check(const MatchFinder::MatchResult &Result) {
+  if (const auto *Queue = Result.Nodes.getNodeAs<CallExpr>("queue")) {
+    reportQueued(Queue, Result);
+    return;
+  }
   const auto *Storage = Result.Nodes.getNodeAs<Expr>("storage");
   const Holding H = ownership::readHolding(Result.Nodes);
   const std::string Object = ownership::describe(H.Object);
@@ -321,6 +518,64 @@ void SelfCaptureCycleCheck::check(const MatchFinder::MatchResult &Result) {
   noteStorage(Storage, Ctx);
   if (const auto *Stored = Result.Nodes.getNodeAs<Expr>("stored-arg"))
     noteStoringChain(Result.Nodes.getNodeAs<CallExpr>("store"), Stored, Ctx);
+  if (H.Alias)
+    diag(H.Alias->getLocation(), "%0 is a strong owner of %1",
+         DiagnosticIDs::Note)
+        << H.Alias << Object;
+  else if (H.Origin && H.Origin->getBeginLoc() != Loc)
+    diag(H.Origin->getBeginLoc(), "strong owner of %0 obtained here",
+         DiagnosticIDs::Note)
+        << Object << H.Origin->getSourceRange();
+}
+
+void SelfCaptureCycleCheck::reportQueued(
+    const CallExpr *Queue, const MatchFinder::MatchResult &Result) {
+  const Holding H = ownership::readHolding(Result.Nodes);
+  const auto *Executor = Result.Nodes.getNodeAs<MemberExpr>("executor");
+  const auto *Context = Result.Nodes.getNodeAs<FieldDecl>("context");
+  ASTContext &Ctx = *Result.Context;
+  const std::string Object = ownership::describe(H.Object);
+  SourceLocation Loc;
+  unsigned Form;
+  std::string Holder;
+  if (H.Capture) {
+    Loc = H.Capture->getLocation();
+    Form = H.Capture->isImplicit() ? 1 : 0;
+    Holder = "'" + H.Capture->getCapturedVar()->getNameAsString() + "' ";
+  } else {
+    Loc = H.Arg->getBeginLoc();
+    Form = 2;
+    std::string Text = sourceText(H.Arg, Ctx);
+    if (!Text.empty() && Text.size() <= 60)
+      Holder = "'" + Text + "' ";
+  }
+  {
+    auto Diag =
+        diag(Loc, "%select{capture|implicit capture|bound argument}0 %1owns "
+                  "%2, which owns the execution context %3 that keeps this "
+                  "handler until it runs: a reference cycle that nothing "
+                  "frees once the context stops or is never run again; "
+                  "%select{capture weak_from_this() instead and lock it in "
+                  "the body|bind a weak pointer (weak_from_this()) instead "
+                  "and lock it in the handler}4")
+        << Form << Holder << Object << Context << (H.Capture ? 0 : 1);
+    if (std::optional<SourceLocation> Fix = weakFromThisFix(H, Ctx))
+      Diag << FixItHint::CreateReplacement(
+          CharSourceRange::getTokenRange(*Fix), "weak_from_this");
+  }
+  const auto *Via = dyn_cast<FieldDecl>(Executor->getMemberDecl());
+  if (Via && Via != Context)
+    diag(Queue->getExprLoc(), "the handler is queued on %0 here, which runs "
+                              "on %1",
+         DiagnosticIDs::Note)
+        << Via << Context;
+  else
+    diag(Queue->getExprLoc(), "the handler is queued on %0 here",
+         DiagnosticIDs::Note)
+        << Context;
+  diag(Context->getLocation(), "%0 is owned by the object",
+       DiagnosticIDs::Note)
+      << Context;
   if (H.Alias)
     diag(H.Alias->getLocation(), "%0 is a strong owner of %1",
          DiagnosticIDs::Note)

@@ -12,6 +12,7 @@
 namespace clang::tidy::weakref {
 
 struct SelfCaptureStoreRules;
+struct SelfCaptureOwnedContexts;
 
 /// Finds callables that own a strong reference to an object and are stored
 /// inside that same object, a reference cycle that nothing in C++ collects.
@@ -37,11 +38,16 @@ private:
   const std::string WeakReferences;
   const std::string Binders;
   const std::string PointerCasts;
+  const std::string ExecutionContexts;
+  const std::string ExecutorOperations;
   const unsigned SummaryDepth;
   const ownership::Ownership Model;
   summaries::FunctionSummaries Summaries;
   std::unique_ptr<SelfCaptureStoreRules> Rules;
+  std::unique_ptr<SelfCaptureOwnedContexts> Contexts;
 
+  void reportQueued(const CallExpr *Queue,
+                    const ast_matchers::MatchFinder::MatchResult &Result);
   void noteStoringChain(const CallExpr *Call, const Expr *Stored,
                         ASTContext &Ctx);
   void noteStorage(const Expr *Storage, ASTContext &Ctx);

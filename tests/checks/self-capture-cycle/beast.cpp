@@ -14,7 +14,9 @@ class session : public std::enable_shared_from_this<session> {
   beast::flat_buffer buffer_;
   http::request req_;
   net::steady_timer timer_;
-  net::io_context ioc_;
+  // The server's context, not the session's: posting a strong self to it is
+  // the idiom (executor.cpp has the cycle through a context the object owns).
+  net::io_context &ioc_;
   std::function<void(boost::system::error_code, std::size_t)> on_read_;
 
 public:
