@@ -34,7 +34,7 @@ constexpr char DefaultCapiStoreFunctions[] =
 // Where a tp_dealloc parks the dead object's memory for reuse (a free
 // list, a one-slot cache): matched, ignoring case, against the name of the
 // variable or field stored into.
-constexpr char DefaultFreeListNames[] = ".*free_?list.*;.*_cache";
+constexpr char DefaultFreeListNames[] = ".*free_?list.*;.*cache.*";
 constexpr unsigned DefaultCallDepth = 2;
 // The slot number of Py_tp_dealloc in CPython's stable ABI (typeslots.h).
 constexpr unsigned PyTpDeallocSlot = 52;
