@@ -92,7 +92,32 @@ class Repo:
                               capture_output=True, text=True)
 
 
-def reported(proc, fmt):
+def codeclimate_problems(issues, root):
+    """What GitLab's code quality report needs of each issue."""
+    out = []
+    if not isinstance(issues, list):
+        return ["not a JSON array"]
+    fingerprints = [i.get("fingerprint") for i in issues]
+    if len(set(fingerprints)) != len(fingerprints):
+        out.append("fingerprints are not unique")
+    for n, issue in enumerate(issues):
+        for key in ["description", "check_name", "fingerprint"]:
+            if not isinstance(issue.get(key), str) or not issue[key]:
+                out.append(f"issue {n}: no {key}")
+        if issue.get("type") != "issue":
+            out.append(f"issue {n}: type {issue.get('type')!r}")
+        if issue.get("severity") not in {"info", "minor", "major", "critical", "blocker"}:
+            out.append(f"issue {n}: severity {issue.get('severity')!r}")
+        path = issue.get("location", {}).get("path", "")
+        if not path or path.startswith("/") or not (pathlib.Path(root) / path).is_file():
+            out.append(f"issue {n}: path {path!r} is not a file relative to the repository")
+        lines = issue.get("location", {}).get("lines", {})
+        if not isinstance(lines.get("begin"), int) or lines["begin"] < 1 or lines.get("end", 1) < lines["begin"]:
+            out.append(f"issue {n}: lines {lines!r}")
+    return out
+
+
+def reported(proc, fmt, root=None):
     """(file name, line) of each finding in a report, whatever its format."""
     if fmt == "text":
         return sorted((pathlib.Path(m.group(1)).name, int(m.group(2)))
@@ -109,6 +134,10 @@ def reported(proc, fmt):
             out.append((urllib.parse.unquote(pathlib.PurePosixPath(loc["artifactLocation"]["uri"]).name),
                         loc["region"]["startLine"]))
         return sorted(out)
+    if root is not None:
+        problems = codeclimate_problems(doc, root)
+        if problems:
+            raise AssertionError("code quality report: " + "; ".join(problems))
     return sorted((pathlib.PurePosixPath(i["location"]["path"]).name, i["location"]["lines"]["begin"])
                   for i in doc)
 
@@ -132,7 +161,7 @@ class Diff(unittest.TestCase):
             with self.subTest(fmt=fmt):
                 proc = self.run_diff("--diff=HEAD", "a b.cpp", "--", fmt=fmt, cwd=self.repo.root / "src")
                 self.assertEqual(proc.returncode, 1, proc.stderr)
-                self.assertEqual(reported(proc, fmt), [("a b.cpp", 7)])
+                self.assertEqual(reported(proc, fmt, self.repo.root), [("a b.cpp", 7)])
                 self.assertIn("1 finding in 1 file; 1 outside the changes since HEAD", proc.stderr)
                 if fmt == "sarif":
                     self.assertEqual(check_sarif_github.problems(json.loads(proc.stdout)), [])
@@ -166,7 +195,7 @@ class Diff(unittest.TestCase):
         for fmt in FORMATS:
             with self.subTest(fmt=fmt):
                 proc = self.run_diff("--diff=main", "src/renamed é.cpp", "--", fmt=fmt)
-                self.assertEqual(reported(proc, fmt), [("renamed é.cpp", 11)], proc.stderr)
+                self.assertEqual(reported(proc, fmt, self.repo.root), [("renamed é.cpp", 11)], proc.stderr)
 
     def test_default_revision_is_the_merge_base_with_upstream(self):
         self.repo.git("checkout", "-q", "-b", "topic")
@@ -320,7 +349,7 @@ class Baseline(unittest.TestCase):
                 self.assertEqual(proc.returncode, 1, proc.stderr)
                 self.assertIn("1 finding in 1 file; 3 suppressed by the baseline", proc.stderr)
                 # The new one is the third identical line, whichever it is.
-                self.assertEqual(len(reported(proc, fmt)), 1, proc.stdout)
+                self.assertEqual(len(reported(proc, fmt, self.repo.root)), 1, proc.stdout)
                 if fmt == "json":
                     self.assertEqual(json.loads(proc.stdout)["summary"]["suppressedByBaseline"], 3)
                 if fmt == "sarif":
@@ -395,7 +424,7 @@ class Examples(unittest.TestCase):
                     proc = repo.weakcheck("--format=" + fmt, "--baseline=../base.json", *files, *flags,
                                           cwd=src)
                     self.assertEqual(proc.returncode, 1, proc.stderr)
-                    self.assertEqual(reported(proc, fmt), [("observer.cpp", new_line)], proc.stdout)
+                    self.assertEqual(reported(proc, fmt, repo.root), [("observer.cpp", new_line)], proc.stdout)
                     self.assertIn(f"suppressed by the baseline", proc.stderr)
                     self.assertIn(f"; {before} suppressed", proc.stderr)
                     if fmt == "sarif":
