@@ -55,6 +55,13 @@ def validator(path):
 
 
 class Reports(unittest.TestCase):
+    def assertValidSarif(self, doc, category=None):
+        """The official 2.1.0 schema and GitHub's documented requirements."""
+        errors = [f"{'/'.join(map(str, e.path))}: {e.message}"
+                  for e in validator(SARIF_SCHEMA).iter_errors(doc)]
+        self.assertEqual(errors, [])
+        self.assertEqual(check_sarif_github.problems(doc, category), [])
+
     def check_valid(self, fmt, schema_path):
         v = validator(schema_path)
         for name, (files, status) in RUNS.items():
@@ -66,7 +73,7 @@ class Reports(unittest.TestCase):
                           for e in v.iter_errors(doc)]
                 self.assertEqual(errors, [])
                 if fmt == "sarif":
-                    self.assertEqual(check_sarif_github.problems(doc), [])
+                    self.assertValidSarif(doc)
 
     def test_json_matches_its_schema(self):
         self.check_valid("json", JSON_SCHEMA)
@@ -83,7 +90,7 @@ class Reports(unittest.TestCase):
     def test_sarif_content_for_code_scanning(self):
         proc = weakcheck("sarif", ["findings.cpp", "syntax_error.cpp"])
         doc = json.loads(proc.stdout)
-        self.assertEqual(check_sarif_github.problems(doc), [])
+        self.assertValidSarif(doc)
         run = doc["runs"][0]
         # %SRCROOT% is the git top level (the working directory outside git).
         root = git_top_level(DATA) or pathlib.Path(DATA).resolve()
@@ -132,7 +139,7 @@ class Reports(unittest.TestCase):
                                str(pathlib.Path(DATA) / "findings.cpp"), "--"],
                               cwd=tempfile.gettempdir(), capture_output=True, text=True)
         doc = json.loads(proc.stdout)
-        self.assertEqual(check_sarif_github.problems(doc, category="weak/check"), [])
+        self.assertValidSarif(doc, category="weak/check")
         run = doc["runs"][0]
         self.assertEqual(run["automationDetails"], {"id": "weak/check/"})
         loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
@@ -142,7 +149,7 @@ class Reports(unittest.TestCase):
                                "--sarif-root=" + DOCS, str(pathlib.Path(DATA) / "findings.cpp"), "--"],
                               capture_output=True, text=True)
         doc = json.loads(proc.stdout)
-        self.assertEqual(check_sarif_github.problems(doc), [])
+        self.assertValidSarif(doc)
         loc = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
         self.assertEqual(loc, {"uri": (pathlib.Path(DATA).resolve() / "findings.cpp").as_uri()})
         proc = subprocess.run([WEAKCHECK, "--format=sarif", "--sarif-root=/no/such/dir",
@@ -164,7 +171,7 @@ class Reports(unittest.TestCase):
                 encoding="utf-8")
             (tmp / "link.cpp").symlink_to(real / "ünï code.cpp")
             sarif = json.loads(weakcheck("sarif", ["link.cpp"], cwd=tmp).stdout)
-            self.assertEqual(check_sarif_github.problems(sarif), [])
+            self.assertValidSarif(sarif)
             js = json.loads(weakcheck("json", ["link.cpp"], cwd=tmp).stdout)
         finally:
             shutil.rmtree(tmp)
@@ -190,9 +197,7 @@ class Reports(unittest.TestCase):
                               capture_output=True, text=True)
         self.assertEqual(proc.returncode, 1, proc.stderr)
         doc = json.loads(proc.stdout)
-        errors = [e.message for e in validator(SARIF_SCHEMA).iter_errors(doc)]
-        self.assertEqual(errors, [])
-        self.assertEqual(check_sarif_github.problems(doc, category="examples"), [])
+        self.assertValidSarif(doc, category="examples")
         self.assertGreaterEqual(len(doc["runs"][0]["results"]), 5)
 
     def test_fingerprint_survives_lines_added_above(self):
@@ -201,10 +206,10 @@ class Reports(unittest.TestCase):
             source = (pathlib.Path(DATA) / "findings.cpp").read_text()
             (tmp / "findings.cpp").write_text(source)
             before = json.loads(weakcheck("sarif", ["findings.cpp"], cwd=tmp).stdout)
-            self.assertEqual(check_sarif_github.problems(before), [])
+            self.assertValidSarif(before)
             (tmp / "findings.cpp").write_text("// a new comment\n\n" + source)
             after = json.loads(weakcheck("sarif", ["findings.cpp"], cwd=tmp).stdout)
-            self.assertEqual(check_sarif_github.problems(after), [])
+            self.assertValidSarif(after)
         finally:
             shutil.rmtree(tmp)
         r0, r1 = before["runs"][0]["results"][0], after["runs"][0]["results"][0]
