@@ -9,6 +9,7 @@
 #include "llvm/Support/Program.h"
 #include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 namespace weakcheck {
 
@@ -125,9 +126,9 @@ std::string gitTopLevel(llvm::StringRef Dir) {
   return Top.empty() ? "" : resolved(Top);
 }
 
-std::map<std::string, LineRanges> parseUnifiedDiff(llvm::StringRef Patch) {
-  std::map<std::string, LineRanges> Files;
-  LineRanges *Current = nullptr;
+std::map<std::string, std::vector<Hunk>> parseHunks(llvm::StringRef Patch) {
+  std::map<std::string, std::vector<Hunk>> Files;
+  std::vector<Hunk> *Current = nullptr;
   unsigned OldLeft = 0, NewLeft = 0; // lines of the current hunk to skip
   while (!Patch.empty()) {
     auto [Line, Rest] = Patch.split('\n');
@@ -168,16 +169,61 @@ std::map<std::string, LineRanges> parseUnifiedDiff(llvm::StringRef Patch) {
       if (Parts.size() < 3 || !Parts[1].starts_with("-") ||
           !Parts[2].starts_with("+"))
         continue;
-      auto [OldStart, OldCount] = parseRange(Parts[1].drop_front());
-      auto [NewStart, NewCount] = parseRange(Parts[2].drop_front());
-      (void)OldStart;
-      OldLeft = OldCount;
-      NewLeft = NewCount;
-      if (Current && NewCount)
-        Current->push_back({NewStart, NewStart + NewCount - 1});
+      Hunk H;
+      std::tie(H.OldStart, H.OldCount) = parseRange(Parts[1].drop_front());
+      std::tie(H.NewStart, H.NewCount) = parseRange(Parts[2].drop_front());
+      OldLeft = H.OldCount;
+      NewLeft = H.NewCount;
+      if (Current)
+        Current->push_back(H);
     }
   }
   return Files;
+}
+
+std::map<std::string, LineRanges> parseUnifiedDiff(llvm::StringRef Patch) {
+  std::map<std::string, LineRanges> Files;
+  for (auto &[Path, Hunks] : parseHunks(Patch)) {
+    LineRanges &Ranges = Files[Path];
+    for (const Hunk &H : Hunks)
+      if (H.NewCount)
+        Ranges.push_back({H.NewStart, H.NewStart + H.NewCount - 1});
+  }
+  return Files;
+}
+
+LineRanges mapThrough(const LineRanges &Ranges, const std::vector<Hunk> &Edits) {
+  LineRanges Out;
+  for (auto [First, Last] : Ranges)
+    for (unsigned L = First; L <= Last && L != 0; ++L) {
+      long Shift = 0;
+      bool Gone = false;
+      for (const Hunk &H : Edits) {
+        if (H.OldCount == 0) { // inserted after old line OldStart
+          if (L <= H.OldStart)
+            break;
+          Shift += H.NewCount;
+          continue;
+        }
+        if (L < H.OldStart)
+          break;
+        if (L < H.OldStart + H.OldCount) {
+          Gone = true;
+          break;
+        }
+        Shift += long(H.NewCount) - long(H.OldCount);
+      }
+      if (Gone)
+        continue;
+      unsigned New = unsigned(long(L) + Shift);
+      if (!Out.empty() && Out.back().second + 1 == New)
+        Out.back().second = New;
+      else
+        Out.push_back({New, New});
+      if (L == UINT_MAX)
+        break;
+    }
+  return Out;
 }
 
 bool ChangedLines::compute(const DiffRequest &Request, std::string &Error) {
@@ -227,8 +273,25 @@ bool ChangedLines::compute(const DiffRequest &Request, std::string &Error) {
     Error = "--diff: git diff failed: " + Error;
     return false;
   }
+  std::map<std::string, LineRanges> Changed = parseUnifiedDiff(Patch);
+  if (Request.Staged) {
+    // The staged lines are index lines; weakcheck reads the working tree.
+    std::string Unstaged;
+    std::vector<std::string> WorkArgs(Args.begin(), Args.end());
+    WorkArgs.erase(std::find(WorkArgs.begin(), WorkArgs.end(), "--cached"),
+                   WorkArgs.end());
+    WorkArgs.push_back("--");
+    if (!runGit(WorkArgs, Top, Unstaged, Error)) {
+      Error = "--diff: git diff failed: " + Error;
+      return false;
+    }
+    std::map<std::string, std::vector<Hunk>> Edits = parseHunks(Unstaged);
+    for (auto &[Path, Ranges] : Changed)
+      if (auto It = Edits.find(Path); It != Edits.end())
+        Ranges = mapThrough(Ranges, It->second);
+  }
   Files.clear();
-  for (auto &[Path, Ranges] : parseUnifiedDiff(Patch))
+  for (auto &[Path, Ranges] : Changed)
     Files[resolved(Top + "/" + Path)] = std::move(Ranges);
   if (!Request.Staged) {
     std::string Untracked;

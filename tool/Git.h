@@ -32,6 +32,22 @@ std::string gitTopLevel(llvm::StringRef Dir);
 /// Line ranges (1-based, inclusive, on the new side) per file.
 using LineRanges = std::vector<std::pair<unsigned, unsigned>>;
 
+/// One hunk of a `git diff --unified=0` patch: lines OldStart.. (OldCount
+/// of them) became lines NewStart.. (NewCount). A count of 0 means an
+/// insertion after line OldStart, or a deletion after line NewStart.
+struct Hunk {
+  unsigned OldStart = 0, OldCount = 0, NewStart = 0, NewCount = 0;
+};
+
+/// The hunks of every file in a `git diff --unified=0` patch, keyed as
+/// parseUnifiedDiff keys them.
+std::map<std::string, std::vector<Hunk>> parseHunks(llvm::StringRef Patch);
+
+/// \p Ranges (lines of a file's old version) as lines of its new version
+/// after \p Edits (its hunks, in order): lines the edits replaced or
+/// deleted are dropped, the others shifted.
+LineRanges mapThrough(const LineRanges &Ranges, const std::vector<Hunk> &Edits);
+
 /// The added or changed lines of every file in a `git diff --unified=0`
 /// patch, keyed by the new path as the patch names it (quoting undone,
 /// prefix "b/" dropped). Deleted files are left out; a file whose patch
@@ -42,7 +58,9 @@ std::map<std::string, LineRanges> parseUnifiedDiff(llvm::StringRef Patch);
 struct DiffRequest {
   std::string Rev;  ///< --diff=<rev>; empty: the default.
   bool Staged = false; ///< The index against Rev (default HEAD), as in a
-                       ///< pre-commit hook, instead of the working tree.
+                       ///< pre-commit hook, instead of the working tree;
+                       ///< mapped to working-tree lines through unstaged
+                       ///< changes, which themselves do not count.
   std::string Dir;  ///< Where to run git (the working directory).
 };
 

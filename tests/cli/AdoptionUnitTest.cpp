@@ -197,3 +197,21 @@ TEST(UnifiedDiff, ChangedLinesLookup) {
   EXPECT_TRUE(C.touches("/r/a.cpp", 4));
   EXPECT_FALSE(C.touches("/r/a.cpp", 5));
 }
+
+TEST(UnifiedDiff, StagedLinesMapThroughUnstagedEdits) {
+  // Unstaged: two lines inserted before line 1 (+2), line 5 replaced by
+  // three (new 7-9, +2 more), line 9 deleted (-1).
+  std::vector<Hunk> Edits = {{0, 0, 1, 2}, {5, 1, 7, 3}, {9, 1, 12, 0}};
+  EXPECT_EQ(mapThrough({{1, 4}}, Edits), (LineRanges{{3, 6}}));
+  EXPECT_EQ(mapThrough({{5, 5}}, Edits), LineRanges{}); // replaced: not staged text
+  EXPECT_EQ(mapThrough({{4, 7}}, Edits), (LineRanges{{6, 6}, {10, 11}}));
+  EXPECT_EQ(mapThrough({{9, 10}}, Edits), (LineRanges{{13, 13}}));
+  EXPECT_EQ(mapThrough({{3, 3}}, {}), (LineRanges{{3, 3}}));
+  std::map<std::string, std::vector<Hunk>> H =
+      parseHunks("+++ b/x\n@@ -0,0 +1,2 @@\n+a\n+b\n@@ -5 +8,3 @@\n-c\n+d\n+e\n+f\n");
+  ASSERT_EQ(H["x"].size(), 2u);
+  EXPECT_EQ(H["x"][1].OldStart, 5u);
+  EXPECT_EQ(H["x"][1].OldCount, 1u);
+  EXPECT_EQ(H["x"][1].NewStart, 8u);
+  EXPECT_EQ(H["x"][1].NewCount, 3u);
+}

@@ -244,6 +244,22 @@ class Diff(unittest.TestCase):
         proc = self.run_diff("--diff=HEAD~1", "src/a b.cpp", "--")
         self.assertEqual(reported(proc, "text"), [("a b.cpp", 6)], proc.stderr)
 
+    def test_git_hook_with_unstaged_edits_in_the_staged_file(self):
+        # git's own pre-commit hook (GIT_INDEX_FILE) does not stash: the
+        # staged line moves in the working tree and an unstaged one is added.
+        self.repo.write("src/a b.cpp", HEADER + func("old", dead("w1"), dead("w2"))
+                        + func("other", "  int x = 0; (void)x;\n"))
+        self.repo.git("add", "src/a b.cpp")
+        self.repo.write("src/a b.cpp", HEADER + "// unstaged\n// lines\n"
+                        + func("old", dead("w1"), dead("w2"), dead("w3"))
+                        + func("other", "  int x = 0; (void)x;\n"))
+        hook = {"GIT_INDEX_FILE": str(self.repo.root / ".git" / "index")}
+        proc = self.run_diff("--diff", "--format=json", "a b.cpp", "--", env=hook,
+                             cwd=self.repo.root / "src")
+        lines = [d["location"]["line"] for d in json.loads(proc.stdout)["diagnostics"]]
+        self.assertEqual(lines, [8], proc.stderr)
+        self.assertIn("2 outside the staged changes", proc.stderr)
+
     def test_a_note_on_a_changed_line_counts(self):
         # The owner (the note's line) changes; the weak reference's line does not.
         self.repo.write("src/n.cpp", HEADER + "void f() {\n  std::weak_ptr<Conn> w =\n"
