@@ -51,6 +51,8 @@ struct RuleTraits {
   const char *SecuritySeverity; ///< null: not a security rule
 };
 
+// Every check needs an entry: a rule without these properties fails
+// tests/cli/check_sarif_github.py (cli.reports_match_schemas).
 const RuleTraits Traits[] = {
     {"weakref-callback-arity", {"correctness", "reliability"}, "very-high",
      "error", nullptr},

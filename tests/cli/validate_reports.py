@@ -219,6 +219,29 @@ class Reports(unittest.TestCase):
                          r1["partialFingerprints"]["weakcheckFindingHash/v2"])
 
 
+class CiDocs(unittest.TestCase):
+    """docs/ci.md's workflows are YAML, and every option their weakcheck
+    command lines use is one weakcheck has."""
+
+    def test_workflows_parse_and_use_real_options(self):
+        import re
+        import yaml
+        doc = (pathlib.Path(DOCS).parent / "ci.md").read_text()
+        blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+        self.assertGreaterEqual(len(blocks), 3)
+        for block in blocks:
+            self.assertIsNotNone(yaml.safe_load(block))
+        help_text = subprocess.run([WEAKCHECK, "--help"], capture_output=True, text=True).stdout
+        known = set(re.findall(r"^\s+(--[a-z-]+)", help_text, re.M)) | {"-p", "-j"}
+        used = set()
+        for line in doc.splitlines():
+            if re.search(r"(^|[/\s])weakcheck ", line) and not line.lstrip().startswith("#"):
+                used |= set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line.split(" -- ")[0]))
+        self.assertTrue({"--diff", "--baseline", "--write-baseline", "--format",
+                         "--sarif-category"} <= used, used)
+        self.assertEqual(used - known - {"--target", "--depth", "--prefix"}, set())
+
+
 class EditorDocs(unittest.TestCase):
     def test_vscode_problem_matcher_matches_text_output(self):
         import re
