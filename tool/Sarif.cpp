@@ -94,6 +94,35 @@ const RuleTraits *traitsOf(llvm::StringRef Check) {
   return nullptr;
 }
 
+/// \p Markdown (a doc page under docs/checks/) with its relative links to
+/// other pages made absolute, since code scanning shows it elsewhere.
+std::string absoluteLinks(llvm::StringRef Markdown) {
+  std::string Out;
+  std::string Base = std::string(WEAKCHECK_DOCS_URL) + "/checks/";
+  while (!Markdown.empty()) {
+    size_t At = Markdown.find("](");
+    if (At == llvm::StringRef::npos)
+      break;
+    Out += Markdown.take_front(At + 2);
+    Markdown = Markdown.drop_front(At + 2);
+    llvm::StringRef Target = Markdown.take_until([](char C) {
+      return C == ')' || C == ' ' || C == '\n';
+    });
+    llvm::StringRef Path = Target.split('#').first;
+    if (Path.ends_with(".md") && !Target.contains("://") &&
+        !Target.starts_with("/")) {
+      std::string Url = Base + Target.str();
+      // docs/checks/../x.md -> docs/x.md
+      for (size_t Up; (Up = Url.find("/checks/../")) != std::string::npos;)
+        Url.replace(Up, std::string("/checks/../").size(), "/");
+      Out += Url;
+      Markdown = Markdown.drop_front(Target.size());
+    }
+  }
+  Out += Markdown;
+  return Out;
+}
+
 /// The checks whose notes are the steps of a path to the finding.
 bool hasPath(llvm::StringRef Check) { return Check == "weakref-unchecked-lock"; }
 
@@ -266,7 +295,7 @@ public:
         std::string(WEAKCHECK_DOCS_URL) + "/checks/" + Page + ".md";
     nlohmann::json Help = {{"text", Short + " See " + Uri}};
     if (D)
-      Help["markdown"] = D->Markdown;
+      Help["markdown"] = absoluteLinks(D->Markdown);
     nlohmann::json Rule = {{"id", Check},
                            {"name", Check},
                            {"shortDescription", {{"text", Short}}},

@@ -13,6 +13,7 @@ edits above a finding.
 """
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -106,7 +107,13 @@ class Reports(unittest.TestCase):
             first_paragraph = page.read_text().split("\n\n")[1].replace("\n", " ").strip()
             self.assertEqual(rule["shortDescription"]["text"], first_paragraph)
             self.assertTrue(rule["helpUri"].endswith("/docs/checks/" + page.name))
-            self.assertEqual(rule["help"]["markdown"], page.read_text().rstrip("\n") + "\n")
+            # The page, with its links to other pages made absolute.
+            docs_url = rule["helpUri"][:-len("/checks/" + page.name)]
+            want = re.sub(r"\]\(\.\./([^)\s]*\.md(#[^)\s]*)?)\)", lambda m: "](" + docs_url + "/" + m.group(1) + ")",
+                          page.read_text().rstrip("\n") + "\n")
+            want = re.sub(r"\]\(([\w.-]+\.md(#[^)\s]*)?)\)", lambda m: "](" + docs_url + "/checks/" + m.group(1) + ")", want)
+            self.assertEqual(rule["help"]["markdown"], want)
+            self.assertNotRegex(rule["help"]["markdown"], r"\]\((?!https?://)[^)\s]*\.md")
         self.assertEqual(rules["weakref-unchecked-lock"]["properties"]["security-severity"], "7.5")
         self.assertNotIn("security-severity", rules["weakref-dead-on-arrival"]["properties"])
         [result] = run["results"]
