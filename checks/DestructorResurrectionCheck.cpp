@@ -36,6 +36,7 @@ constexpr char DefaultCapiStoreFunctions[] =
 // variable or field stored into.
 constexpr char DefaultFreeListNames[] = ".*free_?list.*;.*cache.*";
 constexpr unsigned DefaultCallDepth = 2;
+constexpr unsigned DefaultSummaryDepth = 4;
 // The slot number of Py_tp_dealloc in CPython's stable ABI (typeslots.h).
 constexpr unsigned PyTpDeallocSlot = 52;
 
@@ -76,7 +77,16 @@ DestructorResurrectionCheck::DestructorResurrectionCheck(
       CapiStoreFunctions(
           Options.get("CapiStoreFunctions", DefaultCapiStoreFunctions)),
       FreeListNames(Options.get("FreeListNames", DefaultFreeListNames)),
-      CallDepth(Options.get("CallDepth", DefaultCallDepth)) {
+      CallDepth(Options.get("CallDepth", DefaultCallDepth)),
+      SummaryDepth(Options.get("SummaryDepth", DefaultSummaryDepth)),
+      Summaries([&] {
+        summaries::Options S;
+        S.MaxDepth = SummaryDepth;
+        S.EnableSharedFromThis = summaries::splitOption(EnableSharedFromThis);
+        S.StrongOwners = summaries::splitOption(StrongOwners);
+        S.StoringMethods = summaries::splitOption(InsertMethods);
+        return S;
+      }()) {
   for (StringRef Entry : list(FreeListNames))
     if (!Entry.trim().empty())
       FreeLists.emplace_back(("^(" + Entry.trim() + ")$").str(),
@@ -108,6 +118,7 @@ void DestructorResurrectionCheck::storeOptions(
   Options.store(Opts, "CapiStoreFunctions", CapiStoreFunctions);
   Options.store(Opts, "FreeListNames", FreeListNames);
   Options.store(Opts, "CallDepth", CallDepth);
+  Options.store(Opts, "SummaryDepth", SummaryDepth);
 }
 
 void DestructorResurrectionCheck::registerMatchers(MatchFinder *Finder) {
@@ -145,7 +156,14 @@ void DestructorResurrectionCheck::registerMatchers(MatchFinder *Finder) {
 void DestructorResurrectionCheck::check(
     const MatchFinder::MatchResult &Result) {
   if (const auto *Dtor = Result.Nodes.getNodeAs<CXXDestructorDecl>("dtor")) {
-    for (const thisescape::Event &E : Escapes->fromThis(Dtor, *Result.Context))
+    std::vector<thisescape::Event> Events =
+        Escapes->fromThis(Dtor, *Result.Context);
+    // Deeper call chains, from the function summaries.
+    std::vector<thisescape::Event> Deeper = thisescape::summaryEvents(
+        Dtor, Summaries, *Result.Context, Events, /*OwnerRequestsOnly=*/false);
+    for (const thisescape::Event &E : Events)
+      report(E, Dtor->getParent(), /*IsDealloc=*/false);
+    for (const thisescape::Event &E : Deeper)
       report(E, Dtor->getParent(), /*IsDealloc=*/false);
     return;
   }

@@ -25,7 +25,10 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onEndOfTranslationUnit() override { Reported.clear(); }
+  void onEndOfTranslationUnit() override {
+    Reported.clear();
+    Summaries.reset();
+  }
 
 private:
   void report(const thisescape::Event &E, const NamedDecl *Root,
@@ -44,6 +47,8 @@ private:
   const std::string CapiStoreFunctions;
   const std::string FreeListNames;
   const unsigned CallDepth;
+  const unsigned SummaryDepth;
+  summaries::FunctionSummaries Summaries;
   std::vector<llvm::Regex> FreeLists;
   std::unique_ptr<thisescape::EscapeFinder> Escapes;
   std::unique_ptr<thisescape::EscapeFinder> CapiEscapes;

@@ -15,6 +15,7 @@ constexpr char DefaultEnableSharedFromThis[] =
     "::std::enable_shared_from_this;::boost::enable_shared_from_this";
 constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::boost::shared_ptr";
 constexpr unsigned DefaultCallDepth = 2;
+constexpr unsigned DefaultSummaryDepth = 4;
 } // namespace
 
 SharedFromThisInConstructorCheck::SharedFromThisInConstructorCheck(
@@ -23,7 +24,15 @@ SharedFromThisInConstructorCheck::SharedFromThisInConstructorCheck(
       EnableSharedFromThis(
           Options.get("EnableSharedFromThis", DefaultEnableSharedFromThis)),
       StrongOwners(Options.get("StrongOwners", DefaultStrongOwners)),
-      CallDepth(Options.get("CallDepth", DefaultCallDepth)) {
+      CallDepth(Options.get("CallDepth", DefaultCallDepth)),
+      SummaryDepth(Options.get("SummaryDepth", DefaultSummaryDepth)),
+      Summaries([&] {
+        summaries::Options S;
+        S.MaxDepth = SummaryDepth;
+        S.EnableSharedFromThis = summaries::splitOption(EnableSharedFromThis);
+        S.StrongOwners = summaries::splitOption(StrongOwners);
+        return S;
+      }()) {
   thisescape::Options O;
   O.EnableSharedFromThis =
       utils::options::parseStringList(EnableSharedFromThis);
@@ -40,6 +49,7 @@ void SharedFromThisInConstructorCheck::storeOptions(
   Options.store(Opts, "EnableSharedFromThis", EnableSharedFromThis);
   Options.store(Opts, "StrongOwners", StrongOwners);
   Options.store(Opts, "CallDepth", CallDepth);
+  Options.store(Opts, "SummaryDepth", SummaryDepth);
 }
 
 void SharedFromThisInConstructorCheck::registerMatchers(MatchFinder *Finder) {
@@ -53,8 +63,13 @@ void SharedFromThisInConstructorCheck::check(
     const MatchFinder::MatchResult &Result) {
   const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructorDecl>("ctor");
   using thisescape::EventKind;
-  for (const thisescape::Event &E :
-       Requests->fromThis(Ctor, *Result.Context)) {
+  std::vector<thisescape::Event> Events =
+      Requests->fromThis(Ctor, *Result.Context);
+  // Deeper call chains, from the function summaries.
+  std::vector<thisescape::Event> Deeper = thisescape::summaryEvents(
+      Ctor, Summaries, *Result.Context, Events, /*OwnerRequestsOnly=*/true);
+  Events.insert(Events.end(), Deeper.begin(), Deeper.end());
+  for (const thisescape::Event &E : Events) {
     std::string Event, Consequence;
     switch (E.Kind) {
     case EventKind::SharedFromThis:

@@ -22,11 +22,14 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override { Summaries.reset(); }
 
 private:
   const std::string EnableSharedFromThis;
   const std::string StrongOwners;
   const unsigned CallDepth;
+  const unsigned SummaryDepth;
+  summaries::FunctionSummaries Summaries;
   std::unique_ptr<thisescape::EscapeFinder> Requests;
 };
 

@@ -188,7 +188,7 @@ public:
           if (std::optional<int> P = carriedParam(Init->getInit()))
             addFact({FactKind::StoresParam, *P, -1,
                      "'" + Field->getNameAsString() + "'", "",
-                     Init->getSourceLocation(), {}});
+                     Init->getSourceLocation(), Init->getInit(), {}});
       }
     walk(FD->getBody(), false);
     // A parameter that is dereferenced and never tested, compared,
@@ -198,7 +198,8 @@ public:
       if (!D.Loc.isValid() || D.OtherUse)
         continue;
       addFact({FactKind::DerefsParam, static_cast<int>(Index), -1,
-               "'" + Param->getNameAsString() + "'", "", D.Loc, D.Chain});
+               "'" + Param->getNameAsString() + "'", "", D.Loc, nullptr,
+               D.Chain});
     }
     for (Fact &F : Out.Facts)
       F.Location = locationString(F.Loc, SM);
@@ -453,7 +454,7 @@ private:
   Step stepFor(const Expr *Call, const FunctionDecl *Callee) const {
     return {qualifiedName(Callee).substr(2), usrOf(Callee),
             locationString(Call->getExprLoc(), SM), Call->getExprLoc(),
-            Callee};
+            Callee, Call};
   }
 
   /// Facts of a callee with a visible body, seen through the call.
@@ -575,14 +576,13 @@ private:
                                ? "'weak_from_this().lock()'"
                                : "'shared_from_this()'";
         addFact({FactKind::SharedFromThis, *On, -1, What, "",
-                 MemberCall->getExprLoc(), {}});
+                 MemberCall->getExprLoc(), MemberCall, {}});
       }
       if (Callee->getIdentifier() &&
           (Callee->getName() == "reset" || Callee->getName() == "swap") &&
           isSelfKeepAlive(MemberCall->getImplicitObjectArgument()))
         addFact({FactKind::ReleasesObject, -1, -1,
-                 "'" + text(MemberCall) + "'", "", MemberCall->getExprLoc(),
-                 {}});
+                 "'" + text(MemberCall) + "'", "", MemberCall->getExprLoc(), MemberCall, {}});
     }
     const FunctionDecl *Def = definitionOf(Callee);
     const bool Visible = Def && !SM.isInSystemHeader(Def->getLocation());
@@ -610,16 +610,16 @@ private:
       if (std::optional<int> P = carriedParam(V)) {
         if (Object.Kind == Root::This && Object.Levels > 0)
           addFact({FactKind::StoresParam, *P, -1, "'" + Where + "'", "",
-                   Call->getExprLoc(), {}});
+                   Call->getExprLoc(), Call, {}});
         else if (Object.Kind == Root::Param)
           addFact({FactKind::StoresParam, *P, Object.Index, "'" + Where + "'",
-                   "", Call->getExprLoc(), {}});
+                   "", Call->getExprLoc(), Call, {}});
       }
       if (carriesThis(V) && (Object.Kind == Root::Global ||
                              Object.Kind == Root::Param ||
                              (Object.Kind == Root::Other && Object.Levels > 0)))
         addFact({FactKind::ThisEscapes, -1, -1, "'" + Where + "'", "",
-                 Call->getExprLoc(), {}});
+                 Call->getExprLoc(), Call, {}});
     }
   }
 
@@ -628,21 +628,21 @@ private:
     if (std::optional<int> P = carriedParam(RHS)) {
       if (Target.Kind == Root::This && Target.Levels > 0)
         addFact({FactKind::StoresParam, *P, -1, "'" + text(LHS) + "'", "",
-                 Site->getExprLoc(), {}});
+                 Site->getExprLoc(), Site, {}});
       else if (Target.Kind == Root::Param && Target.Levels > 0)
         addFact({FactKind::StoresParam, *P, Target.Index,
-                 "'" + text(LHS) + "'", "", Site->getExprLoc(), {}});
+                 "'" + text(LHS) + "'", "", Site->getExprLoc(), Site, {}});
     }
     if (carriesThis(RHS) &&
         (Target.Kind == Root::Global ||
          (Target.Kind == Root::Param && Target.Levels > 0) ||
          (Target.Kind == Root::Other && Target.Levels > 0)))
       addFact({FactKind::ThisEscapes, -1, -1, "'" + text(LHS) + "'", "",
-               Site->getExprLoc(), {}});
+               Site->getExprLoc(), Site, {}});
     if (isSelfKeepAlive(LHS) &&
         isa<CXXNullPtrLiteralExpr>(ignoreWrappers(RHS)))
       addFact({FactKind::ReleasesObject, -1, -1, "'" + text(Site) + "'", "",
-               Site->getExprLoc(), {}});
+               Site->getExprLoc(), Site, {}});
   }
 
   void visit(const Stmt *S, bool Cond) {
@@ -678,7 +678,7 @@ private:
     if (const auto *Delete = dyn_cast<CXXDeleteExpr>(S)) {
       if (Delete->getArgument() && isThis(Delete->getArgument()))
         addFact({FactKind::ReleasesObject, -1, -1, "'delete this'", "",
-                 Delete->getBeginLoc(), {}});
+                 Delete->getBeginLoc(), Delete, {}});
       return;
     }
     if (const auto *Decls = dyn_cast<DeclStmt>(S)) {

@@ -83,6 +83,7 @@ struct Step {
   std::string Location;  ///< "file:line:col" of the call
   SourceLocation Loc;    ///< the call, in this TU; invalid when read back
   const FunctionDecl *CalleeDecl = nullptr; ///< null when read back
+  const Expr *Call = nullptr;               ///< null when read back
 
   bool operator==(const Step &O) const {
     return Callee == O.Callee && CalleeUSR == O.CalleeUSR &&
@@ -103,6 +104,7 @@ struct Fact {
   std::string Detail;
   std::string Location; ///< "file:line:col" of the innermost event
   SourceLocation Loc;   ///< the same, in this TU; invalid when read back
+  const Stmt *Site = nullptr; ///< the event, in this TU; null when read back
   /// The calls from the summarised function down to the function where the
   /// event happens; empty when it happens in the function itself.
   std::vector<Step> Chain;

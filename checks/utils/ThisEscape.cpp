@@ -510,4 +510,50 @@ std::vector<Event> EscapeFinder::fromFirstParameter(const FunctionDecl *Root,
   return walk(std::move(Start), Ctx);
 }
 
+std::vector<Event> summaryEvents(const FunctionDecl *Root,
+                                 summaries::FunctionSummaries &Summaries,
+                                 ASTContext &Ctx,
+                                 const std::vector<Event> &Known,
+                                 bool OwnerRequestsOnly) {
+  using summaries::FactKind;
+  std::vector<Event> Result;
+  const summaries::FunctionSummary *S = Summaries.get(Root, Ctx);
+  if (!S)
+    return Result;
+  std::set<const Stmt *> Seen;
+  for (const Event &E : Known)
+    Seen.insert(E.Site);
+  for (const summaries::Fact &F : S->Facts) {
+    const bool Request = F.Kind == FactKind::SharedFromThis && F.Param == -1;
+    const bool Escape = F.Kind == FactKind::ThisEscapes && !OwnerRequestsOnly;
+    if ((!Request && !Escape) || !F.Site || F.Chain.empty() ||
+        Seen.count(F.Site))
+      continue;
+    Event E;
+    E.Site = F.Site;
+    if (Request) {
+      E.Kind = F.Detail == "'weak_from_this().lock()'"
+                   ? EventKind::WeakFromThisLock
+                   : EventKind::SharedFromThis;
+    } else {
+      E.Kind = EventKind::Stored;
+      E.What = "'this'";
+      E.Where = F.Detail;
+    }
+    const FunctionDecl *Caller = Root;
+    bool Complete = true;
+    for (const summaries::Step &St : F.Chain) {
+      if (!St.Call || !St.CalleeDecl) {
+        Complete = false;
+        break;
+      }
+      E.Hops.push_back({St.Call, Caller, St.CalleeDecl});
+      Caller = St.CalleeDecl;
+    }
+    if (Complete)
+      Result.push_back(std::move(E));
+  }
+  return Result;
+}
+
 } // namespace clang::tidy::weakref::thisescape

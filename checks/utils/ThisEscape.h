@@ -15,6 +15,7 @@
 #define WEAKCHECK_CHECKS_UTILS_THISESCAPE_H
 
 #include "clang/AST/ASTContext.h"
+#include "summaries/FunctionSummaries.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringRef.h"
@@ -103,6 +104,16 @@ private:
   std::optional<ast_matchers::internal::Matcher<Stmt>> Events;
   std::optional<ast_matchers::internal::Matcher<Decl>> Aliases;
 };
+
+/// What the function summaries know about \p Root beyond \p Known (the
+/// events the walk found): a strong owner of `*this` asked for deeper in the
+/// call chain (and, unless \p OwnerRequestsOnly, `this` stored where it
+/// outlives the call), with the chain of calls as hops.
+std::vector<Event> summaryEvents(const FunctionDecl *Root,
+                                 summaries::FunctionSummaries &Summaries,
+                                 ASTContext &Ctx,
+                                 const std::vector<Event> &Known,
+                                 bool OwnerRequestsOnly);
 
 /// How the expression \p E (after casts and moves) carries the followed
 /// object: "'this'", "a callable capturing 'this'", ... Empty if it does not

@@ -122,12 +122,23 @@ struct Handed : std::enable_shared_from_this<Handed> {
   }
 };
 
-// Beyond the default depth of 2: not followed.
+// Beyond the walk's depth of 2 (CallDepth): the function summaries follow
+// the chain (SummaryDepth, 4 calls by default).
+struct Deeper : std::enable_shared_from_this<Deeper> {
+  ~Deeper() { a(); } // expected-warning{{'shared_from_this()' through 'a' in the destructor of 'Deeper' throws std::bad_weak_ptr}}
+  void a() { b(); } // expected-note{{'a' calls 'b' here, in the call chain from '~Deeper'}}
+  void b() { c(); } // expected-note{{'b' calls 'c' here, in the call chain from '~Deeper'}}
+  void c() { auto self = shared_from_this(); (void)self; } // expected-note{{'c' does it here}}
+};
+
+// Beyond SummaryDepth too: not followed.
 struct TooDeep : std::enable_shared_from_this<TooDeep> {
   ~TooDeep() { a(); }
   void a() { b(); }
   void b() { c(); }
-  void c() { auto self = shared_from_this(); (void)self; }
+  void c() { d(); }
+  void d() { e(); }
+  void e() { auto self = shared_from_this(); (void)self; }
 };
 
 // Passing 'this' to another object's function whose body stores it.
@@ -237,4 +248,14 @@ struct KnownMisses : std::enable_shared_from_this<KnownMisses> {
     auto p = w.lock();
     (void)p;
   }
+};
+
+// 'this' stored three calls deep (function summaries).
+struct Publisher;
+Publisher *g_last_publisher;
+struct Publisher {
+  ~Publisher() { shutdown(); } // expected-warning{{'this' stored into 'g_last_publisher' through 'shutdown' in the destructor of 'Publisher' dangles once the destructor returns}}
+  void shutdown() { stop(); } // expected-note{{'shutdown' calls 'stop' here, in the call chain from '~Publisher'}}
+  void stop() { finish(); } // expected-note{{'stop' calls 'finish' here, in the call chain from '~Publisher'}}
+  void finish() { g_last_publisher = this; } // expected-note{{'finish' does it here}}
 };

@@ -12,7 +12,7 @@ struct Node : app::shared_from_self<Node> {
   Node() {
     auto p = shared_from_this(); // expected-warning{{'shared_from_this()' in the constructor of 'Node'}}
     direct(); // expected-warning{{'shared_from_this()' through 'direct' in the constructor of 'Node'}}
-    indirect(); // depth 2: beyond CallDepth 1
+    indirect(); // the same shared_from_this() call: reported once
     (void)p;
   }
   void direct() { auto p = shared_from_this(); (void)p; } // expected-note{{'direct' does it here}}

@@ -94,3 +94,11 @@ struct Custom {
   std::shared_ptr<Custom> shared_from_this();
   Custom() { auto p = shared_from_this(); (void)p; }
 };
+
+// Three calls deep, beyond CallDepth: the function summaries follow it.
+struct Layered : std::enable_shared_from_this<Layered> {
+  Layered() { init(); } // expected-warning{{'weak_from_this().lock()' through 'init' in the constructor of 'Layered' always returns an empty owner}}
+  void init() { connect(); } // expected-note{{'init' calls 'connect' here, in the call chain from 'Layered'}}
+  void connect() { subscribe(); } // expected-note{{'connect' calls 'subscribe' here, in the call chain from 'Layered'}}
+  void subscribe() { auto s = weak_from_this().lock(); (void)s; } // expected-note{{'subscribe' does it here}}
+};
