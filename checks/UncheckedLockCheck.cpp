@@ -6,6 +6,7 @@
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
+#include "utils/AnalysisCoverage.h"
 #include "utils/Keywords.h"
 #include "utils/Ownership.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -140,13 +141,17 @@ void UncheckedLockCheck::check(const MatchFinder::MatchResult &Result) {
   if (Func->isTemplated() || !Analysed.insert(Func).second ||
       Result.SourceManager->getDiagnostics().hasUncompilableErrorOccurred())
     return;
-  llvm::Expected<llvm::SmallVector<lockmodel::Finding>> Findings =
+  llvm::Expected<lockmodel::FunctionAnalysis> Analysis =
       lockmodel::analyzeFunction(*Func, *Result.Context, ModelOptions);
-  if (!Findings) {
-    // Not analysable (limits reached): stay silent rather than guess.
-    llvm::consumeError(Findings.takeError());
+  if (!Analysis) {
+    coverage::record(*this, *Func, *Result.SourceManager,
+                     "not analysed: " + llvm::toString(Analysis.takeError()));
     return;
   }
+  if (!Analysis->Incomplete.empty())
+    coverage::record(*this, *Func, *Result.SourceManager,
+                     "analysed path-insensitively: " + Analysis->Incomplete);
+  llvm::SmallVector<lockmodel::Finding> *Findings = &Analysis->Findings;
   // The analysis visits blocks in its own order; report in source order, so
   // that a dangling pointer is reported at its first dereference.
   const SourceManager &SM = *Result.SourceManager;

@@ -10,6 +10,7 @@
 #include "clang-tidy/GlobList.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Preprocessor.h"
+#include "utils/AnalysisCoverage.h"
 #include "utils/Keywords.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -654,10 +655,20 @@ FileRun Analyzer::analyze(const std::string &File,
   FileRun Run;
   TidyActionFactory Factory(Context, FS, SkipSystemHeaders, Config.Prefilter,
                             &Run.Prefilter);
+  weakref::coverage::take(); // nothing left from an earlier run
   Tool.run(&Factory);
 
   Run.File = File;
   Run.Errors = DiagConsumer.take();
+  for (weakref::coverage::Incomplete &I : weakref::coverage::take()) {
+    SmallString<256> Path(I.File);
+    if (!Path.empty())
+      llvm::sys::fs::make_absolute(Path);
+    Run.Incomplete.push_back(
+        {std::move(I.Check), std::move(I.Function),
+         SourcePos{std::string(Path), 0, I.Line, I.Column},
+         std::move(I.Reason)});
+  }
   return Run;
 }
 
@@ -678,6 +689,7 @@ Report buildReport(const std::vector<FileRun> &Runs) {
   for (const FileRun &Run : Runs) {
     FileOutcome Outcome;
     Outcome.File = Run.File;
+    Outcome.Incomplete = Run.Incomplete;
     for (const ClangTidyError &E : Run.Errors) {
       Finding F = convertError(Lines, E);
       if (isCompilerError(E)) {

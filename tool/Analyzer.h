@@ -48,6 +48,8 @@ struct FileRun {
   std::string File; ///< Absolute.
   std::vector<clang::tidy::ClangTidyError> Errors;
   PrefilterOutcome Prefilter;
+  /// Functions a check did not analyse fully (checks/utils/AnalysisCoverage.h).
+  std::vector<IncompleteAnalysis> Incomplete;
 };
 
 class Analyzer {

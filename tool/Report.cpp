@@ -199,9 +199,17 @@ void renderJson(const Report &R, llvm::raw_ostream &OS) {
     nlohmann::json Errors = nlohmann::json::array();
     for (const Finding &E : File.CompilerErrors)
       Errors.push_back(findingJson(E));
-    Doc["files"].push_back({{"file", File.File},
+    nlohmann::json Entry = {{"file", File.File},
                             {"status", File.Failed ? "failed" : "analyzed"},
-                            {"errors", std::move(Errors)}});
+                            {"errors", std::move(Errors)}};
+    for (const IncompleteAnalysis &I : File.Incomplete)
+      Entry["incomplete"].push_back({{"check", I.Check},
+                                     {"function", I.Function},
+                                     {"file", I.Pos.File},
+                                     {"line", I.Pos.Line},
+                                     {"column", I.Pos.Column},
+                                     {"reason", I.Reason}});
+    Doc["files"].push_back(std::move(Entry));
   }
   nlohmann::json ByCheck = nlohmann::json::object();
   for (const auto &[Check, Count] : R.countsByCheck())

@@ -53,10 +53,20 @@ struct Finding {
   std::string Fingerprint;
 };
 
+/// A function a check analysed only in part (a budget ran out), and what it
+/// did instead; such a function is never skipped silently.
+struct IncompleteAnalysis {
+  std::string Check;
+  std::string Function;
+  SourcePos Pos; ///< where the function is defined (Offset unset)
+  std::string Reason;
+};
+
 struct FileOutcome {
   std::string File;                     ///< As the user named it, absolute.
   bool Failed = false;                  ///< The translation unit had errors.
   std::vector<Finding> CompilerErrors;  ///< Why it failed.
+  std::vector<IncompleteAnalysis> Incomplete;
 };
 
 struct Report {

@@ -579,6 +579,11 @@ int main(int argc, const char **argv) {
       if (!P.Skipped.empty())
         errs() << "; skipped " << join(P.Skipped, ",");
       errs() << "\n";
+      // Functions a check did not analyse fully: never skipped silently.
+      for (const weakcheck::IncompleteAnalysis &I : Run.Incomplete)
+        errs() << "weakcheck: incomplete: " << I.Pos.File << ":" << I.Pos.Line
+               << ":" << I.Pos.Column << ": " << I.Check << ": function '"
+               << I.Function << "' " << I.Reason << "\n";
     }
   weakcheck::Report Report = weakcheck::buildReport(Runs);
   weakcheck::assignFingerprints(Report, Paths);

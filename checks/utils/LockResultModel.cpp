@@ -51,6 +51,11 @@ constexpr llvm::StringLiteral TempOwner = "weakcheck.temp_owner";
 /// costs milliseconds, not seconds.
 constexpr std::int64_t MaxSATIterations = 200'000;
 constexpr std::int32_t MaxBlockVisits = 20'000;
+/// Functions with more lock() calls than this go straight to the
+/// path-insensitive fallback: their flow conditions grow past the SAT
+/// budget above (a function of 30 lock() results, each tested in a
+/// branch, already does).
+constexpr std::size_t MaxLockCallsForDataflow = 48;
 
 /// Answers "is this class one of the configured names?" once per class.
 class ClassNames {
@@ -809,35 +814,62 @@ void assumeDereferenced(const CFGElement &Elt, Environment &Env) {
 
 } // namespace
 
-llvm::Expected<llvm::SmallVector<Finding>>
+llvm::SmallVector<Finding>
+analyzeFunctionPathInsensitively(const FunctionDecl &Func, const CFG &Graph,
+                                 ASTContext &Ctx,
+                                 const llvm::DenseSet<const Stmt *> &LockCalls,
+                                 const llvm::DenseSet<const Stmt *> &Failures);
+
+llvm::Expected<FunctionAnalysis>
 analyzeFunction(const FunctionDecl &Func, ASTContext &Ctx,
                 const lockmodel::Options &Opts) {
   llvm::Expected<AdornedCFG> CFG = AdornedCFG::build(Func);
   if (!CFG)
     return CFG.takeError();
-  auto Solver = std::make_unique<WatchedLiteralsSolver>(MaxSATIterations);
-  DataflowAnalysisContext AnalysisContext(*Solver);
-  Environment Env(AnalysisContext, Func);
   FailureCalls Failures;
   if (Opts.AssertMacros)
     collectFailureCalls(Func.getBody(), Ctx, *Opts.AssertMacros, Failures);
-  LockAnalysis Analysis(Ctx, Env, Opts, Failures);
-  DiagnoseSwitch Diagnose = buildDiagnoser(Opts);
 
-  llvm::SmallVector<Finding> Findings;
-  CFGEltCallbacksTypeErased Callbacks;
-  Callbacks.Before = [&](const CFGElement &Elt,
-                         const TypeErasedDataflowAnalysisState &State) {
-    llvm::append_range(Findings, Diagnose(Elt, Ctx, State.Env));
-  };
-  if (llvm::Error Err = runTypeErasedDataflowAnalysis(*CFG, Analysis, Env,
-                                                      Callbacks, MaxBlockVisits)
-                            .takeError())
-    return std::move(Err);
-  if (Solver->reachedLimit())
-    return llvm::createStringError(llvm::errc::interrupted,
-                                   "SAT solver budget exhausted");
-  return Findings;
+  llvm::DenseSet<const Stmt *> LockCalls;
+  for (const BoundNodes &N :
+       match(findAll(expr(Shapes(Opts).LockCall).bind("lock")),
+             *Func.getBody(), Ctx))
+    LockCalls.insert(N.getNodeAs<Stmt>("lock"));
+
+  FunctionAnalysis Result;
+  if (LockCalls.size() > MaxLockCallsForDataflow) {
+    // Certain to exhaust the budget: do not spend it first.
+    Result.Incomplete = std::to_string(LockCalls.size()) +
+                        " lock() calls, more than the dataflow analysis "
+                        "handles (" +
+                        std::to_string(MaxLockCallsForDataflow) + ")";
+  } else {
+    auto Solver = std::make_unique<WatchedLiteralsSolver>(MaxSATIterations);
+    DataflowAnalysisContext AnalysisContext(*Solver);
+    Environment Env(AnalysisContext, Func);
+    LockAnalysis Analysis(Ctx, Env, Opts, Failures);
+    DiagnoseSwitch Diagnose = buildDiagnoser(Opts);
+    CFGEltCallbacksTypeErased Callbacks;
+    Callbacks.Before = [&](const CFGElement &Elt,
+                           const TypeErasedDataflowAnalysisState &State) {
+      llvm::append_range(Result.Findings, Diagnose(Elt, Ctx, State.Env));
+    };
+    if (llvm::Error Err = runTypeErasedDataflowAnalysis(
+                              *CFG, Analysis, Env, Callbacks, MaxBlockVisits)
+                              .takeError())
+      Result.Incomplete = llvm::toString(std::move(Err));
+    else if (Solver->reachedLimit())
+      Result.Incomplete = "the SAT solver's budget (" +
+                          std::to_string(MaxSATIterations) +
+                          " iterations) ran out";
+  }
+  if (Result.Incomplete.empty())
+    return Result;
+
+  // The cheaper analysis: path-insensitive, over the same CFG.
+  Result.Findings = analyzeFunctionPathInsensitively(
+      Func, CFG->getCFG(), Ctx, LockCalls, Failures);
+  return Result;
 }
 
 } // namespace clang::tidy::weakref::lockmodel

@@ -87,11 +87,20 @@ struct Finding {
 /// template's name.
 ast_matchers::StatementMatcher lockCall(const Options &Opts);
 
+struct FunctionAnalysis {
+  llvm::SmallVector<Finding> Findings;
+  /// Empty when the dataflow analysis completed. Otherwise why it did not
+  /// (a budget ran out); the findings then come from the path-insensitive
+  /// fallback, which reports less (see LockResultFallback.cpp).
+  std::string Incomplete;
+};
+
 /// Runs the analysis over \p Func (a definition) and returns what it found.
-/// Fails (an llvm::Error the caller should consume) when the function cannot
-/// be analysed: no CFG, too many block visits, or the SAT solver's budget ran
-/// out; the check then stays silent on that function.
-llvm::Expected<llvm::SmallVector<Finding>>
+/// When the dataflow analysis exceeds its budget (too many block visits, or
+/// the SAT solver's budget ran out) the cheaper path-insensitive analysis
+/// runs instead and the result says so. Fails (an llvm::Error) only when
+/// the function has no CFG.
+llvm::Expected<FunctionAnalysis>
 analyzeFunction(const FunctionDecl &Func, ASTContext &Ctx, const Options &Opts);
 
 } // namespace clang::tidy::weakref::lockmodel

@@ -1,0 +1,35 @@
+//===-- AnalysisCoverage.cpp - functions a check did not fully analyse ----===//
+
+#include "utils/AnalysisCoverage.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace clang::tidy::weakref::coverage {
+namespace {
+thread_local std::vector<Incomplete> Records;
+} // namespace
+
+void record(const ClangTidyCheck &Check, const FunctionDecl &Func,
+            const SourceManager &SM, llvm::StringRef Reason) {
+  Incomplete I;
+  // ClangTidyCheck keeps its name private; MatchCallback::getID is public.
+  I.Check = static_cast<const ast_matchers::MatchFinder::MatchCallback &>(Check)
+                .getID()
+                .str();
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Func);
+  I.Function = Method && Method->getParent()->isLambda()
+                   ? "lambda"
+                   : Func.getQualifiedNameAsString();
+  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Func.getLocation()));
+  if (P.isValid()) {
+    I.File = P.getFilename();
+    I.Line = P.getLine();
+    I.Column = P.getColumn();
+  }
+  I.Reason = Reason.str();
+  Records.push_back(std::move(I));
+}
+
+std::vector<Incomplete> take() { return std::exchange(Records, {}); }
+
+} // namespace clang::tidy::weakref::coverage
