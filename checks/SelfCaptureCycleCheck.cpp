@@ -616,6 +616,11 @@ void SelfCaptureCycleCheck::noteStoringChain(const CallExpr *Call,
 }
 
 void SelfCaptureCycleCheck::noteStorage(const Expr *Storage, ASTContext &Ctx) {
+  // `obj->set(cb)`: the object is obj's, say 'obj' rather than 'obj->'.
+  if (const auto *Arrow =
+          dyn_cast<CXXOperatorCallExpr>(Storage->IgnoreParenImpCasts());
+      Arrow && Arrow->getOperator() == OO_Arrow && Arrow->getNumArgs() == 1)
+    Storage = Arrow->getArg(0);
   const auto *ImplicitThis = dyn_cast<CXXThisExpr>(Storage->IgnoreParenImpCasts());
   std::string Where = ImplicitThis && ImplicitThis->isImplicit()
                           ? std::string()
