@@ -1,7 +1,10 @@
 // Behaviours P1-P3, weak_method and the exception types.
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include "test_types.hpp"
 
@@ -106,4 +109,78 @@ TEST(WeakMethod, VoidMethodReportsWhetherItRan) {
   EXPECT_EQ(c->n, 1);
   c.reset();
   EXPECT_FALSE(wm());
+}
+
+namespace {
+struct Num : weakref::enable_weakref<Num> {
+  explicit Num(int x) : v(x) {}
+  int v;
+  int operator+(int o) const { return v + o; }
+  friend int operator-(int o, const Num& n) { return o - n.v; }
+  int operator-() const { return -v; }
+  int operator~() const { return ~v; }
+  bool operator!() const { return v == 0; }
+  Num& operator+=(int o) {
+    v += o;
+    return *this;
+  }
+  bool operator==(int o) const { return v == o; }
+  bool operator<(int o) const { return v < o; }
+  friend std::ostream& operator<<(std::ostream& os, const Num& n) { return os << "Num(" << n.v << ")"; }
+};
+struct Bag : weakref::enable_weakref<Bag> {
+  std::vector<std::string> items{"x", "y", "z"};
+  std::string& operator[](std::size_t i) { return items.at(i); }
+  std::string operator[](const char* key) const { return std::string("key:") + key; }  // a prvalue
+  auto begin() { return items.begin(); }
+  auto end() { return items.end(); }
+};
+}  // namespace
+
+TEST(Proxy, P1_ForwardsOperatorsPinningTheReferent) {
+  auto n = std::make_shared<Num>(5);
+  proxy<Num> p(n);
+  EXPECT_EQ(p + 2, 7);
+  EXPECT_EQ(10 - p, 5);
+  EXPECT_EQ(-p, -5);
+  EXPECT_EQ(~p, ~5);
+  EXPECT_FALSE(!p);
+  static_assert(std::is_same_v<decltype(p += 1), const proxy<Num>&>, "T& results return the proxy");
+  (p += 1) += 2;
+  EXPECT_EQ(n->v, 8);
+  EXPECT_TRUE(p == 8);
+  EXPECT_TRUE(8 == p);   // reversed
+  EXPECT_TRUE(p != 9);   // derived
+  EXPECT_TRUE(p < 9);
+  EXPECT_FALSE(p < 8);
+  std::ostringstream os;
+  os << p << "!";        // x OP p returning x: the stream itself
+  EXPECT_EQ(os.str(), "Num(8)!");
+
+  auto b = std::make_shared<Bag>();
+  proxy<Bag> pb(b);
+  EXPECT_EQ(pb["k"], "key:k");  // prvalue results come back by value
+  pb[1] = "Y";
+  EXPECT_EQ(b->items[1], "Y");
+  std::string joined;
+  for (const std::string& s : pb) joined += s;
+  EXPECT_EQ(joined, "xYz");
+  {
+    auto elem = pb[2];   // a pinning element reference
+    b.reset();           // the last outside owner goes...
+    EXPECT_TRUE(pb.alive()) << "...but the element reference pins the bag";
+    EXPECT_EQ(elem.get(), "z");
+    elem = "Z";
+  }
+  EXPECT_FALSE(pb.alive());
+
+  n.reset();
+  EXPECT_THROW((void)(p + 1), weakref::reference_error);
+  EXPECT_THROW((void)(1 - p), weakref::reference_error);
+  EXPECT_THROW((void)-p, weakref::reference_error);
+  EXPECT_THROW((void)(p += 1), weakref::reference_error);
+  EXPECT_THROW((void)(p == 1), weakref::reference_error);
+  EXPECT_THROW((void)(p < 1), weakref::reference_error);
+  EXPECT_THROW((void)pb[0], weakref::reference_error);
+  EXPECT_THROW(os << p, weakref::reference_error);
 }

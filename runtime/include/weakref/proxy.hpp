@@ -23,8 +23,9 @@
 // begin()/end() pin the referent while they live, so iterating a proxy is
 // safe even if another thread drops the last owner mid-loop. Operators
 // return by value (a result that is a reference into the referent is
-// copied), except the compound assignments, which return the proxy itself
-// when the referent's operator returns the referent.
+// copied), except that `x OP p` returning x itself (`std::cout << p`)
+// returns that reference, and the compound assignments return the proxy
+// itself when the referent's operator returns the referent.
 //
 // Hashing (P3): proxies are not hashable: std::hash<proxy<T>> is disabled
 // and there is no hash() member (Python: TypeError, even if T is hashable).
@@ -281,9 +282,15 @@ class proxy {
   }                                                                                                 \
   template <detail::not_proxy V>                                                                    \
     requires requires(T& t, V&& v) { std::forward<V>(v) OP t; }                                     \
-  friend auto operator OP(V&& v, const proxy& p) {                                                  \
+  friend decltype(auto) operator OP(V&& v, const proxy& p) {                                        \
     std::shared_ptr<T> sp = p.pin();                                                                \
-    return detail::by_value_t<decltype(std::forward<V>(v) OP * sp)>(std::forward<V>(v) OP * sp);    \
+    using R = decltype(std::forward<V>(v) OP * sp);                                                 \
+    if constexpr (std::is_lvalue_reference_v<V> && std::is_lvalue_reference_v<R> &&                 \
+                  std::is_base_of_v<std::remove_cvref_t<R>, std::remove_cvref_t<V>>) {              \
+      return std::forward<V>(v) OP * sp; /* the left operand itself, e.g. a stream */               \
+    } else {                                                                                        \
+      return detail::by_value_t<R>(std::forward<V>(v) OP * sp);                                     \
+    }                                                                                               \
   }                                                                                                 \
   template <class U>                                                                                \
     requires requires(T& t, U& u) { t OP u; }                                                       \

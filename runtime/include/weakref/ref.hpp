@@ -33,6 +33,10 @@
 // the record the first time it is taken and kept after death; taking it for
 // the first time after death throws type_error. std::hash<ref<T>> uses it.
 //
+// Introspection (Python's getweakrefcount, getweakrefs, __callback__):
+// weakref::getweakrefcount(sp), weakref::getweakrefs(sp) (below) and
+// r.callback<F>() / r.callback_type(); all are snapshots.
+//
 // Iterator invalidation: not applicable (a ref has no iterators).
 //
 // Thread-safety: like std::shared_ptr - const member functions of one ref,

@@ -1207,3 +1207,62 @@ TEST(ModuleTestCase, test_names) {
   static_assert(std::is_base_of_v<std::exception, weakref::reference_error>);
   SUCCEED();
 }
+
+// ===========================================================================
+// libreftest (the doctest of the library reference's examples)
+// ===========================================================================
+namespace {
+/// ExtendedRef: a ref subclass with annotations whose call returns the
+/// referent and the number of times the reference has been called.
+struct ExtendedRef : ref<C> {
+  ExtendedRef(const std::shared_ptr<C>& ob, int foo_, std::string bar_)
+      : ref<C>(ob), foo(foo_), bar(std::move(bar_)) {}
+  std::optional<std::pair<std::shared_ptr<C>, int>> operator()() {
+    auto ob = ref<C>::operator()();
+    if (!ob) return std::nullopt;
+    return std::make_pair(std::move(ob), ++counter_);
+  }
+  int foo;
+  std::string bar;
+
+ private:
+  int counter_ = 0;
+};
+}  // namespace
+
+TEST(libreftest, doctest_examples) {
+  auto obj = std::make_shared<C>();
+  ref<C> r(obj);
+  EXPECT_EQ(r().get(), obj.get());
+
+  auto o = std::make_shared<C>();
+  ref<C> r2(o);
+  auto o2 = r2();
+  EXPECT_EQ(o, o2);
+  o.reset();
+  o2.reset();
+  EXPECT_EQ(r2(), nullptr);
+
+  auto a = std::make_shared<C>();
+  ExtendedRef er(a, 1, "baz");
+  EXPECT_EQ(er.foo, 1);
+  EXPECT_EQ(er.bar, "baz");
+  EXPECT_EQ(er()->second, 1);
+  EXPECT_EQ(er()->second, 2);
+  EXPECT_EQ(er()->first, a);
+
+  // _id2obj_dict: remember(obj) / id2obj(oid)
+  weakref::weak_value_dict<const void*, C> id2obj_dict;
+  auto remember = [&](const std::shared_ptr<C>& x) {
+    const void* oid = x.get();
+    id2obj_dict.insert_or_assign(oid, x);
+    return oid;
+  };
+  auto id2obj = [&](const void* oid) { return id2obj_dict.get(oid); };
+  auto b = std::make_shared<C>();
+  const void* b_id = remember(b);
+  EXPECT_EQ(id2obj(b_id), b);
+  b.reset();
+  EXPECT_EQ(id2obj(b_id), nullptr) << "WeakValueDictionary error";
+  EXPECT_THROW((void)id2obj_dict.at(b_id), std::out_of_range);
+}
