@@ -290,8 +290,9 @@ class Diff(unittest.TestCase):
 
 
 class PreCommit(unittest.TestCase):
-    """The real pre-commit program, with the hook given --diff: the staged
-    lines' findings only (pre-commit stashes unstaged changes)."""
+    """The real pre-commit program with the hook weakcheck-diff of
+    .pre-commit-hooks.yaml: the staged lines' findings only (pre-commit
+    stashes unstaged changes)."""
 
     def test_only_the_staged_lines_findings(self):
         repo = Repo()
@@ -306,7 +307,7 @@ class PreCommit(unittest.TestCase):
                                  capture_output=True, text=True).stdout.strip()
             repo.write(".pre-commit-config.yaml",
                        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n"
-                       "      - id: weakcheck\n        args: [--diff, --quiet]\n")
+                       "      - id: weakcheck-diff\n")
             repo.write("a b.cpp", HEADER + func("old", dead("old")))
             repo.commit("base")
             repo.write("a b.cpp", HEADER + func("old", dead("old"), dead("staged")))
