@@ -12,25 +12,35 @@
 
 namespace weakcheck {
 
-llvm::StringRef SourceLines::text(const std::string &File) {
+SourceLines::Source &SourceLines::load(const std::string &File) {
   auto [It, Inserted] = Files.try_emplace(File);
   if (Inserted)
     if (auto Buffer = llvm::MemoryBuffer::getFile(File))
-      It->second = std::move(*Buffer);
-  return It->second ? It->second->getBuffer() : llvm::StringRef();
+      It->second.Buffer = std::move(*Buffer);
+  return It->second;
+}
+
+llvm::StringRef SourceLines::text(const std::string &File) {
+  Source &S = load(File);
+  return S.Buffer ? S.Buffer->getBuffer() : llvm::StringRef();
 }
 
 std::string SourceLines::line(const std::string &File, unsigned Line) {
-  llvm::StringRef Text = text(File);
-  if (Text.empty() || Line == 0)
+  Source &S = load(File);
+  if (!S.Buffer || Line == 0)
     return "";
-  for (unsigned L = 1; L < Line; ++L) {
-    size_t NL = Text.find('\n');
-    if (NL == llvm::StringRef::npos)
-      return "";
-    Text = Text.drop_front(NL + 1);
+  llvm::StringRef Text = S.Buffer->getBuffer();
+  if (S.Starts.empty()) {
+    S.Starts.push_back(0);
+    for (size_t I = 0; I < Text.size(); ++I)
+      if (Text[I] == '\n')
+        S.Starts.push_back(I + 1);
   }
-  return Text.take_until([](char C) { return C == '\n' || C == '\r'; }).str();
+  if (Line > S.Starts.size())
+    return "";
+  return Text.drop_front(S.Starts[Line - 1])
+      .take_until([](char C) { return C == '\n' || C == '\r'; })
+      .str();
 }
 
 RepoPaths::RepoPaths(const std::string &Dir) {

@@ -91,7 +91,12 @@ public:
   llvm::StringRef text(const std::string &File);
 
 private:
-  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
+  struct Source {
+    std::unique_ptr<llvm::MemoryBuffer> Buffer;
+    std::vector<size_t> Starts; ///< Offset of each line; built on demand.
+  };
+  Source &load(const std::string &File);
+  std::map<std::string, Source> Files;
 };
 
 /// Paths as the repository sees them: symlinks resolved, relative to a
