@@ -93,6 +93,27 @@ void BM_ref_lock_dead(benchmark::State& st) {
 }
 BENCHMARK(BM_ref_lock_dead);
 
+// ---- lock from two threads at once (one shared object, contended count) ---
+void BM_std_weak_ptr_lock_alive_threads(benchmark::State& st) {
+  static const auto sp = std::make_shared<Plain>();
+  static const std::weak_ptr<Plain> w(sp);
+  for (auto _ : st) {
+    auto p = w.lock();
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_std_weak_ptr_lock_alive_threads)->Threads(2)->UseRealTime();
+
+void BM_ref_lock_alive_threads(benchmark::State& st) {
+  static const auto sp = std::make_shared<Obj>();
+  static const weakref::ref<Obj> r(sp);
+  for (auto _ : st) {
+    auto p = r();
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_ref_lock_alive_threads)->Threads(2)->UseRealTime();
+
 // ---- callback dispatch at death (object creation + callback + death) -----
 void BM_std_deleter_callback_at_death(benchmark::State& st) {
   int calls = 0;

@@ -21,11 +21,13 @@ import sys
 #                       CPython setup, CPython statement)
 SETUP = "import weakref\nclass C: pass\n"
 OPS = [
-    ("BM_ref_create", "BM_std_weak_ptr_create", 2.0,
+    ("BM_ref_create", "BM_std_weak_ptr_create", 1.5,
      SETUP + "o = C(); r0 = weakref.ref(o)", "weakref.ref(o)"),
     ("BM_ref_create_with_callback", "BM_std_weak_ptr_create", None,
      SETUP + "o = C(); cb = lambda r: None", "weakref.ref(o, cb)"),
-    ("BM_ref_lock_alive", "BM_std_weak_ptr_lock_alive", 1.2,
+    ("BM_ref_lock_alive", "BM_std_weak_ptr_lock_alive", 1.1,
+     SETUP + "o = C(); r = weakref.ref(o)", "r()"),
+    ("BM_ref_lock_alive_threads", "BM_std_weak_ptr_lock_alive_threads", 1.1,
      SETUP + "o = C(); r = weakref.ref(o)", "r()"),
     ("BM_ref_lock_dead", "BM_std_weak_ptr_lock_dead", None,
      SETUP + "o = C(); r = weakref.ref(o); del o", "r()"),
@@ -65,7 +67,8 @@ def run_bench(path, min_time):
                          check=True, capture_output=True, text=True).stdout
     data = json.loads(out)
     ctx = data.get("context", {})
-    res = {b["name"]: b["real_time"] * UNITS.get({"ns": "nsec", "us": "usec", "ms": "msec"}.get(b.get("time_unit", "ns"), "nsec"), 1.0)
+    # "BM_x/real_time/threads:2" -> "BM_x" (threaded runs report per-thread time)
+    res = {b["name"].split("/")[0]: b["real_time"] * UNITS.get({"ns": "nsec", "us": "usec", "ms": "msec"}.get(b.get("time_unit", "ns"), "nsec"), 1.0)
            for b in data["benchmarks"]}
     return res, ctx
 
@@ -104,7 +107,8 @@ def main():
         verdict = []
         if target is not None:
             verdict.append("ok" if ratio <= target else "MISS ratio")
-        verdict.append("ok" if speedup >= 10 else "MISS <10x CPython")
+        if not name.startswith("BM_ref_lock_alive"):  # runtime.md: lock()'s bar is weak_ptr's, not 10x
+            verdict.append("ok" if speedup >= 10 else "MISS <10x CPython")
         misses += sum(v.startswith("MISS") for v in verdict)
         print(f"{name[3:]:36} {ours:10.1f} {std_ns if std_ns else float('nan'):8.1f} "
               f"{ratio if ratio else float('nan'):6.2f} {('<=%.1fx' % target) if target else '':>7} "
