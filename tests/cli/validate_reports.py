@@ -140,6 +140,44 @@ class Reports(unittest.TestCase):
                          ["physicalLocation"]["artifactLocation"]["uri"],
                          rel.replace("findings.cpp", "syntax_error.cpp"))
 
+    def test_the_checker_finds_what_github_would_miss(self):
+        import copy
+        good = json.loads(weakcheck("sarif", ["findings.cpp"]).stdout)
+        self.assertValidSarif(good)
+
+        def broken(change):
+            doc = copy.deepcopy(good)
+            change(doc["runs"][0], doc["runs"][0]["results"][0])
+            return "\n".join(check_sarif_github.problems(doc))
+
+        def bump_column(run, result):
+            result["locations"][0]["physicalLocation"]["region"]["startColumn"] = 200
+        cases = {
+            "columnKind": lambda run, result: run.update(columnKind="unicodeCodePoints"),
+            "region lacks endColumn": lambda run, result: result["locations"][0][
+                "physicalLocation"]["region"].pop("endColumn"),
+            "startColumn 200 outside line 4": bump_column,
+            "codeql-action computes": lambda run, result: result["partialFingerprints"].update(
+                primaryLocationLineHash="0:1"),
+            "is not linked from the message": lambda run, result: result["message"].update(text="x"),
+            "links to missing related location 7": lambda run, result: result["message"].update(
+                text="x [y](7) [z](1)"),
+            "no help.markdown": lambda run, result: run["tool"]["driver"]["rules"][0]["help"].pop("markdown"),
+            "security-severity None": lambda run, result: next(
+                r for r in run["tool"]["driver"]["rules"] if r["id"] == "weakref-unchecked-lock"
+            )["properties"].pop("security-severity"),
+            "properties.precision": lambda run, result: run["tool"]["driver"]["rules"][0][
+                "properties"].update(precision="sometimes"),
+            "neither relative": lambda run, result: result["locations"][0]["physicalLocation"][
+                "artifactLocation"].update(uri="/abs/findings.cpp", uriBaseId=None) or result[
+                "locations"][0]["physicalLocation"]["artifactLocation"].pop("uriBaseId"),
+            "ruleIndex does not point": lambda run, result: result.update(ruleIndex=0),
+        }
+        for message, change in cases.items():
+            with self.subTest(case=message):
+                self.assertIn(message, broken(change))
+        self.assertIn("runAutomationDetails.id", "\n".join(check_sarif_github.problems(good, "cat")))
+
     def test_category_root_and_files_outside_it(self):
         proc = subprocess.run([WEAKCHECK, "--format=sarif", "--quiet", "--sarif-category=weak/check",
                                "--sarif-root=" + str(pathlib.Path(DATA).parent),
