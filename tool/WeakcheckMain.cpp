@@ -483,10 +483,11 @@ int main(int argc, const char **argv) {
     if (!Changed.compute(Request, Error))
       return fail(Error);
   }
-  // Paths in reports and fingerprints are relative to this root.
+  // Paths in reports and fingerprints are relative to this root. Text
+  // output shows neither, so it does not ask git.
   std::string Root = SarifRoot;
   if (Root.empty() && (Format != OutputFormat::Text || Diff ||
-                       !Baseline.empty() || !WriteBaselinePath.empty() ||
+                       !WriteBaselinePath.empty() ||
                        BaselinePath.getNumOccurrences()))
     Root = weakcheck::gitTopLevel(WorkDir);
   if (Root.empty())
