@@ -86,7 +86,7 @@ PROJECTS = {
         apt=BOOST_LIBS + ["libssl-dev"],
         globs={"c++": ["example/**/*.cpp"]},
         flags={"c++": ["-std=c++17", "-Iinclude", "-Iexample", "-I.", "-pthread",
-                       "-DBOOST_ASIO_NO_DEPRECATED"]},
+                       "-DBOOST_ASIO_NO_DEPRECATED", "-Wno-error=enum-constexpr-conversion"]},
         exclude=r"/asio-coroutine/|/stackless/"),
     "websocketpp": dict(
         repo="zaphoyd/websocketpp", ref="HEAD",
@@ -94,14 +94,20 @@ PROJECTS = {
         apt=BOOST_LIBS + ["libssl-dev", "zlib1g-dev"],
         globs={"c++": ["examples/**/*.cpp", "test/**/*.cpp"]},
         flags={"c++": ["-std=c++11", "-I.", "-pthread", "-DBOOST_TEST_DYN_LINK",
-                       "-D_WEBSOCKETPP_CPP11_STL_"]},
+                       "-D_WEBSOCKETPP_CPP11_STL_",
+                       # Boost 1.74's MPL trips clang 19's enum-range error (a warning
+                       # made an error by default)
+                       "-Wno-error=enum-constexpr-conversion"]},
+        # tests upstream no longer builds (stale includes and template arguments)
+        exclude=r"test/http/parser_perf|test/message_buffer/pool|test/transport/hybi_util",
         limit=50),
     "muduo": dict(
         repo="chenshuo/muduo", ref="HEAD",
         style="event-loop network library (TcpConnection/EventLoop, weak_ptr ties), with examples",
-        apt=BOOST_LIBS + ["zlib1g-dev"],
+        apt=BOOST_LIBS + ["zlib1g-dev", "libhiredis-dev", "libc-ares-dev", "libgd-dev", "libthrift-dev"],
         cmake=[".", "-DCMAKE_BUILD_TYPE=Release", "-DMUDUO_BUILD_EXAMPLES=ON"],
-        exclude=r"/protobuf/|/protorpc/|_build/",
+        # protobuf examples include headers generated at build time
+        exclude=r"/protobuf/|/protorpc/|_build/|examples/ace/logging/",
         limit=110),
     "trantor": dict(
         repo="an-tao/trantor", ref="HEAD",
@@ -128,15 +134,16 @@ PROJECTS = {
         apt=["libssl-dev", "zlib1g-dev", "libffi-dev", "libbz2-dev", "liblzma-dev",
              "libsqlite3-dev", "libexpat1-dev"],
         configure=["./configure", "--without-ensurepip"],
-        globs={"c": ["Objects/*.c", "Modules/*.c"]},
+        globs={"c": ["Objects/*.c", "Modules/*.c", "Modules/_io/*.c", "Modules/_sqlite/*.c",
+                     "Modules/_ctypes/*.c", "Modules/_multiprocessing/*.c"]},
         flags={"c": ["-std=c11", "-I.", "-IInclude", "-IInclude/internal", "-DPy_BUILD_CORE"]},
         modflags={"Modules/": ["-DPy_BUILD_CORE_BUILTIN", "-IModules/_io"]},
+        # other platforms, libraries Debian's -dev packages above do not provide, generated
+        # headers, the public-API-only _testcapi
         exclude=(r"Modules/(_winapi|overlapped|winreparse|_scproxy|_tkinter|tkappinit|_curses|"
                  r"_cursesmodule|_curses_panel|readline|_gdbm|_dbm|nis|_uuid|ossaudiodev|"
-                 r"_testclinic|getpath_noop|_aix|_msi|_posixsubprocess_helper|_ssl_data|"
-                 r"_hashopenssl|_ssl|_bz2|_lzma|_sqlite|_ctypes|_decimal|expat|pyexpat|_elementtree|"
-                 r"sre_lib|clinic|_math|mathmodule_|rotatingtree|_hacl|_blake2|_sha3|_multiprocessing|"
-                 r"_xx|xx|_testmultiphase|_testsinglephase|_testimportmultiple)\b")),
+                 r"_testclinic|getpath_noop|_aix|_msi|_ctypes/(darwin|malloc_closure)|_ctypes/_ctypes_test|"
+                 r"_testmultiphase|_testsinglephase|_testimportmultiple|getpath|_testcapi)(module)?\.c$")),
     "c-extensions": dict(
         repos=[("GrahamDumpleton/wrapt", "HEAD", "wrapt"),
                ("zopefoundation/zope.interface", "HEAD", "zope.interface"),
@@ -430,6 +437,50 @@ def profile(weakcheck, tree, entries, sample):
     return rows
 
 
+def report_findings(name, report, work):
+    """(project, check, path:line relative to work, column, message) of each finding."""
+    out = []
+    for d in report["diagnostics"]:
+        loc = d.get("location") or {}
+        path = os.path.relpath(loc.get("file") or "?", work)
+        out.append((name, d["check"], f"{path}:{loc.get('line')}", str(loc.get("column")), d["message"]))
+    return out
+
+
+def load_verdicts(path):
+    """{(check, path:line): (verdict, class, reason)} from a TSV file; # starts a comment."""
+    verdicts = {}
+    if path and os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            if not line.strip() or line.startswith("#"):
+                continue
+            check, where, verdict, klass, reason = (line.rstrip("\n").split("\t") + [""] * 5)[:5]
+            verdicts[(check, where)] = (verdict, klass, reason)
+    return verdicts
+
+
+def verdict_table(summary, findings, verdicts):
+    """Markdown: per check and project, findings and their verdicts; FP per 50 TUs."""
+    counts = {}
+    for project, check, where, _, _ in findings:
+        v = verdicts.get((check, where), ("untriaged",))[0]
+        c = counts.setdefault((check, project), {"TP": 0, "FP": 0, "DEB": 0, "untriaged": 0})
+        c[v if v in c else "untriaged"] += 1
+    tus = sum(r.get("analysed", 0) for r in summary)
+    lines = ["| check | project | findings | TP | FP | debatable | untriaged |", "|---|---|---|---|---|---|---|"]
+    total = {"TP": 0, "FP": 0, "DEB": 0, "untriaged": 0}
+    for (check, project), c in sorted(counts.items()):
+        lines.append(f"| {check} | {project} | {sum(c.values())} | {c['TP']} | {c['FP']} | {c['DEB']} | "
+                     f"{c['untriaged']} |")
+        for k in total:
+            total[k] += c[k]
+    lines.append(f"| all | {len(summary)} projects, {tus} TUs analysed | {sum(total.values())} | {total['TP']} | "
+                 f"{total['FP']} | {total['DEB']} | {total['untriaged']} |")
+    per50 = 50 * total["FP"] / tus if tus else 0
+    lines += ["", f"False positives per 50 TUs analysed: {total['FP']} x 50 / {tus} = {per50:.2f}"]
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--projects", default=",".join(PROJECTS))
@@ -444,6 +495,10 @@ def main():
                     help="TUs per project run one by one with --enable-check-profile")
     ap.add_argument("--findings", help="write every finding as TSV here")
     ap.add_argument("--markdown", help="write the summary table as Markdown here")
+    ap.add_argument("--verdicts", default=str(ROOT / "bench/corpus/verdicts.tsv"),
+                    help="triage of earlier findings (check, location, verdict, class, reason)")
+    ap.add_argument("--from-results", action="store_true",
+                    help="run nothing: tabulate the reports kept in <work>/_results")
     a = ap.parse_args()
 
     work = pathlib.Path(a.work)
@@ -457,6 +512,14 @@ def main():
     for name in a.projects.split(","):
         spec = PROJECTS[name]
         tree = work / name
+        if a.from_results:
+            if not (results / f"{name}.summary.json").exists():
+                continue
+            row = json.loads((results / f"{name}.summary.json").read_text())
+            report = json.loads((results / f"{name}.json").read_text())
+            findings.extend(report_findings(name, report, work))
+            summary.append(row)
+            continue
         if a.no_prepare:
             entries = json.loads((tree / "_wc/compile_commands.json").read_text())
             origin = (tree / ".corpus-commit").read_text().strip() if (tree / ".corpus-commit").exists() else "?"
@@ -480,10 +543,7 @@ def main():
                        failed_files=[(f["file"], (f["errors"] or [{}])[0].get("message", ""))
                                      for f in failed],
                        by_check=report["summary"]["byCheck"])
-            for d in report["diagnostics"]:
-                loc = d.get("location") or {}
-                findings.append((name, d["check"], f"{loc.get('file')}:{loc.get('line')}:{loc.get('column')}",
-                                 d["message"]))
+            findings.extend(report_findings(name, report, work))
         if not a.no_baseline:
             bwall, bcpu, per_file, bfail = baseline(entries, a.jobs)
             row.update(base_wall=bwall, base_cpu=bcpu, base_failed=len(bfail), base_failed_files=bfail)
@@ -522,6 +582,9 @@ def main():
         for r in sorted(profiles, key=lambda r: -r["top_cpu"] / max(r["parse"], 1e-9)):
             lines.append(f"| {r['project']} | {os.path.relpath(r['file'], work)} | {r['parse']:.2f} | "
                          f"{r['checks']:.3f} | {r['top']} | {100 * r['top_cpu'] / max(r['parse'], 1e-9):.2f}% |")
+    verdicts = load_verdicts(a.verdicts)
+    lines += ["", "Findings by verdict (verdicts from " + os.path.relpath(a.verdicts, ROOT) + ")", ""]
+    lines += verdict_table(summary, findings, verdicts)
     text = "\n".join(lines)
     print(text)
     for r in summary:
@@ -531,11 +594,12 @@ def main():
             print(f"-fsyntax-only failed too: {r['project']}: {f}")
         if r.get("tool_error"):
             print(f"weakcheck could not run on {r['project']}: {r['tool_error']}")
-    print("\nfindings:")
-    for f in findings:
-        print("\t".join(f))
+    print("\nfindings (project, check, location, column, message, verdict, class, reason):")
+    rows = ["\t".join(f + verdicts.get((f[1], f[2]), ("untriaged", "", ""))) for f in findings]
+    for r in rows:
+        print(r)
     if a.findings:
-        pathlib.Path(a.findings).write_text("".join("\t".join(f) + "\n" for f in findings))
+        pathlib.Path(a.findings).write_text("".join(r + "\n" for r in rows))
     if a.markdown:
         pathlib.Path(a.markdown).write_text(text + "\n")
     return 0
