@@ -166,6 +166,10 @@ PROJECTS = {
         limit=45),
 }
 
+# The projects' own .clang-tidy files configure other checks (and some hold keys
+# clang-tidy 19 no longer knows, which weakcheck refuses): weakcheck's defaults only.
+CONFIG = "--config={Checks: 'weakref-*'}"
+
 # Helpers the projects need but that are not projects of their own.
 AUX = {"catch2": ("catchorg/Catch2", "v3.7.1")}
 
@@ -397,9 +401,7 @@ def run_weakcheck(weakcheck, name, tree, jobs, results):
         out.unlink()
     cmd = ["nice", "-n", "10", str(weakcheck), "-p", str(tree / "_wc"), "--format=json",
            f"--output={out}", f"-j{jobs}", f"--header-filter=^{re.escape(str(tree))}/",
-           # The projects' own .clang-tidy files configure other checks (and some
-           # hold keys clang-tidy 19 no longer knows): only weakcheck's defaults.
-           "--config={Checks: 'weakref-*'}"]
+           CONFIG]
     log("+ " + shlex.join(cmd))
     with open(err, "w") as e:
         wall, cpu, rc = run_timed(cmd, stderr=e)
@@ -412,7 +414,7 @@ def find_crashers(weakcheck, tree, entries, results, name):
     crashers = []
     for e in entries:
         cmd = ["nice", "-n", "10", str(weakcheck), "-p", str(tree / "_wc"), "--format=json",
-               "--quiet", "-j1", e["file"]]
+               "--quiet", "-j1", CONFIG, e["file"]]
         _, _, rc = run_timed(cmd)
         if rc < 0 or rc > 2:
             crashers.append((e["file"], rc))
@@ -426,7 +428,7 @@ def profile(weakcheck, tree, entries, sample):
     for e in keep_evenly(entries, sample):
         _, parse_cpu, _ = run_timed(["nice", "-n", "10"] + syntax_only(e), cwd=e["directory"])
         proc = subprocess.run(["nice", "-n", "10", str(weakcheck), "-p", str(tree / "_wc"),
-                               "--enable-check-profile", "--quiet", "-j1", e["file"]],
+                               "--enable-check-profile", "--quiet", "-j1", CONFIG, e["file"]],
                               capture_output=True, text=True)
         times, _, _ = run_bench.parse_profiles(proc.stderr)
         if not times:
