@@ -116,7 +116,7 @@ PROJECTS = {
         cmake=[".", "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_TESTING=ON"]),
     "spdlog": dict(
         repo="gabime/spdlog", ref="HEAD", style="logging library (async logger, thread pool, registry)",
-        apt=[], catch2=True,
+        apt=["libsystemd-dev"], catch2=True,
         globs={"c++": ["src/*.cpp", "tests/*.cpp", "example/*.cpp", "bench/*.cpp"]},
         flags={"c++": ["-std=c++17", "-Iinclude", "-DSPDLOG_COMPILED_LIB", "-pthread",
                        "-I../catch2/src", "-I../catch2/_build/generated-includes"]},
@@ -344,7 +344,12 @@ def prepare(name, spec, work):
         # Warnings are not the subject: a project's -Werror must not fail a TU.
         e["arguments"] = [a for a in e["arguments"] if not a.startswith("-Werror")]
         kept.append(e)
-    kept = keep_evenly(sorted(kept, key=lambda e: e["file"]), spec.get("limit"))
+    # One entry per file: a file several targets build is analysed once by weakcheck,
+    # and the baseline must not parse it twice either.
+    unique = {}
+    for e in sorted(kept, key=lambda e: e["file"]):
+        unique.setdefault(e["file"], e)
+    kept = keep_evenly(list(unique.values()), spec.get("limit"))
     wc = tree / "_wc"
     wc.mkdir(exist_ok=True)
     (wc / "compile_commands.json").write_text(json.dumps(kept, indent=1))
@@ -495,6 +500,8 @@ def main():
     ap.add_argument("--prepare-only", action="store_true")
     ap.add_argument("--profile-sample", type=int, default=0,
                     help="TUs per project run one by one with --enable-check-profile")
+    ap.add_argument("--profile-only", action="store_true",
+                    help="only the per-check profile of --profile-sample TUs (kept in <work>/_results)")
     ap.add_argument("--findings", help="write every finding as TSV here")
     ap.add_argument("--markdown", help="write the summary table as Markdown here")
     ap.add_argument("--verdicts", default=str(ROOT / "bench/corpus/verdicts.tsv"),
@@ -515,6 +522,8 @@ def main():
         spec = PROJECTS[name]
         tree = work / name
         if a.from_results:
+            if (results / f"{name}.profile.json").exists():
+                profiles.extend(json.loads((results / f"{name}.profile.json").read_text()))
             if not (results / f"{name}.summary.json").exists():
                 continue
             row = json.loads((results / f"{name}.summary.json").read_text())
@@ -530,6 +539,13 @@ def main():
         log(f"== {name}: {len(entries)} TUs ({origin}); load {run_bench.loadavg()}")
         if a.prepare_only:
             continue
+        if a.profile_only:
+            rows = profile(weakcheck, tree, entries, a.profile_sample or 2)
+            for r in rows:
+                r["project"] = name
+            (results / f"{name}.profile.json").write_text(json.dumps(rows, indent=1))
+            profiles.extend(rows)
+            continue
         load_before = run_bench.loadavg()
         wall, cpu, rc, report = run_weakcheck(weakcheck, name, tree, a.jobs, results)
         crashed = rc < 0 or rc > 2
@@ -544,7 +560,10 @@ def main():
             row.update(analysed=report["summary"]["filesAnalyzed"], failed=len(failed),
                        failed_files=[(f["file"], (f["errors"] or [{}])[0].get("message", ""))
                                      for f in failed],
-                       by_check=report["summary"]["byCheck"])
+                       by_check=report["summary"]["byCheck"],
+                       # functions a check analysed only in part (JSON files[].incomplete)
+                       incomplete=[dict(i, tu=f["file"]) for f in report["files"]
+                                   for i in f.get("incomplete", [])])
             findings.extend(report_findings(name, report, work))
         if not a.no_baseline:
             bwall, bcpu, per_file, bfail = baseline(entries, a.jobs)
@@ -553,6 +572,7 @@ def main():
             rows = profile(weakcheck, tree, entries, a.profile_sample)
             for r in rows:
                 r["project"] = name
+            (results / f"{name}.profile.json").write_text(json.dumps(rows, indent=1))
             profiles.extend(rows)
         summary.append(row)
         (results / f"{name}.summary.json").write_text(json.dumps(row, indent=1))
@@ -594,6 +614,9 @@ def main():
             print(f"failed: {r['project']}: {f}: {msg}")
         for f in r.get("base_failed_files", []):
             print(f"-fsyntax-only failed too: {r['project']}: {f}")
+        for i in r.get("incomplete", []):
+            print(f"incomplete: {r['project']}: {i.get('check')}: {i.get('function')} at "
+                  f"{i.get('file')}:{i.get('line')}: {i.get('reason')}")
         if r.get("tool_error"):
             print(f"weakcheck could not run on {r['project']}: {r['tool_error']}")
     print("\nfindings (project, check, location, column, message, verdict, class, reason):")
