@@ -18,8 +18,8 @@ namespace clang::tidy::weakref {
 
 namespace {
 constexpr char DefaultWeakReferences[] =
-    "::std::weak_ptr;::boost::weak_ptr;::weakref::ref;::weakref::proxy";
-constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::boost::shared_ptr";
+    "::std::weak_ptr;::std::__weak_ptr;::boost::weak_ptr;::weakref::ref;::weakref::proxy";
+constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::std::__shared_ptr;::boost::shared_ptr";
 constexpr char DefaultExpiredMethods[] = "expired";
 constexpr char DefaultAliveMethods[] = "alive";
 constexpr char DefaultLockMethods[] = "lock;operator()";

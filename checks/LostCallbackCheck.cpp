@@ -16,7 +16,7 @@ namespace clang::tidy::weakref {
 
 namespace {
 constexpr char DefaultCallbackReferences[] = "::weakref::ref;::weakref::proxy";
-constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::boost::shared_ptr";
+constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::std::__shared_ptr;::boost::shared_ptr";
 
 /// The variable or member of `*this` an owner expression names.
 const ValueDecl *ownerKey(const Expr *E) {

@@ -14,7 +14,7 @@ namespace clang::tidy::weakref {
 
 namespace {
 constexpr char DefaultEnableSharedFromThis[] =
-    "::std::enable_shared_from_this;::boost::enable_shared_from_this";
+    "::std::enable_shared_from_this;::std::__enable_shared_from_this;::boost::enable_shared_from_this";
 
 /// The fix-it that makes \p Base public: replace a written `private` or
 /// `protected`, or insert `public` before the base type. None in macros.

@@ -12,8 +12,8 @@ namespace clang::tidy::weakref {
 
 namespace {
 constexpr char DefaultEnableSharedFromThis[] =
-    "::std::enable_shared_from_this;::boost::enable_shared_from_this";
-constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::boost::shared_ptr";
+    "::std::enable_shared_from_this;::std::__enable_shared_from_this;::boost::enable_shared_from_this";
+constexpr char DefaultStrongOwners[] = "::std::shared_ptr;::std::__shared_ptr;::boost::shared_ptr";
 constexpr unsigned DefaultCallDepth = 2;
 constexpr unsigned DefaultSummaryDepth = 4;
 } // namespace

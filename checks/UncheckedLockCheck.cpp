@@ -17,11 +17,12 @@ namespace clang::tidy::weakref {
 
 namespace {
 constexpr char DefaultLockFunctions[] =
-    "::std::weak_ptr::lock;::boost::weak_ptr::lock;::weakref::ref::lock;"
+    "::std::weak_ptr::lock;::std::__weak_ptr::lock;::boost::weak_ptr::lock;"
+    "::weakref::ref::lock;"
     "::weakref::ref::operator()";
-constexpr char DefaultStrongPointers[] = "::std::shared_ptr;::boost::shared_ptr";
+constexpr char DefaultStrongPointers[] = "::std::shared_ptr;::std::__shared_ptr;::boost::shared_ptr";
 constexpr char DefaultWeakReferences[] =
-    "::std::weak_ptr;::boost::weak_ptr;::weakref::ref";
+    "::std::weak_ptr;::std::__weak_ptr;::boost::weak_ptr;::weakref::ref";
 constexpr char DefaultAssertMacros[] =
     "*assert*;*check*;*verify*;*ensure*;*expects*;*require*;*invariant*;"
     "*precondition*;*enforce*";

@@ -108,9 +108,9 @@ const Expr *strip(const Expr *E) {
 } // namespace
 
 const char DefaultStrongOwners[] =
-    "::std::shared_ptr;::boost::shared_ptr;::pybind11::object";
+    "::std::shared_ptr;::std::__shared_ptr;::boost::shared_ptr;::pybind11::object";
 const char DefaultWeakReferences[] =
-    "::std::weak_ptr;::boost::weak_ptr;::weakref::ref";
+    "::std::weak_ptr;::std::__weak_ptr;::boost::weak_ptr;::weakref::ref";
 const char DefaultBinders[] =
     "::std::bind;::std::bind_front;::std::bind_back;::boost::bind;"
     "::boost::beast::bind_front_handler;::boost::beast::bind_handler;"
