@@ -257,10 +257,18 @@ std::vector<weakcheck::FileRun> analyzeAll(const weakcheck::Analyzer &A,
 }
 
 /// The fix-its of every finding, once each, as clang-apply-replacements
-/// reads them.
-void exportFixes(const std::vector<weakcheck::FileRun> &Runs, raw_ostream &OS) {
+/// reads them; with \p Reported, only those of the findings it holds (what
+/// --diff and --baseline left in the report).
+void exportFixes(const std::vector<weakcheck::FileRun> &Runs,
+                 const weakcheck::Report *Reported, raw_ostream &OS) {
+  using Key = std::tuple<std::string, std::string, unsigned, std::string>;
+  std::set<Key> Keep;
+  if (Reported)
+    for (const weakcheck::Finding &F : Reported->Findings)
+      Keep.insert({F.Check, F.Main.Span.Begin.File, F.Main.Span.Begin.Offset,
+                   F.Main.Text});
   std::vector<clang::tidy::ClangTidyError> Errors;
-  std::set<std::tuple<std::string, std::string, unsigned, std::string>> Seen;
+  std::set<Key> Seen;
   for (const weakcheck::FileRun &Run : Runs)
     for (const clang::tidy::ClangTidyError &E : Run.Errors) {
       if (StringRef(E.DiagnosticName).starts_with("clang-diagnostic-"))
@@ -269,6 +277,21 @@ void exportFixes(const std::vector<weakcheck::FileRun> &Runs, raw_ostream &OS) {
                         E.Message.Message})
                .second)
         continue;
+      if (Reported) {
+        SmallString<256> File(E.Message.FilePath);
+        if (!sys::path::is_absolute(File)) { // as buildReport resolves it
+          if (E.BuildDirectory.empty()) {
+            sys::fs::make_absolute(File);
+          } else {
+            File = E.BuildDirectory;
+            sys::path::append(File, E.Message.FilePath);
+          }
+        }
+        sys::path::remove_dots(File, /*remove_dot_dot=*/true);
+        if (!Keep.count({E.DiagnosticName, std::string(File),
+                         E.Message.FileOffset, E.Message.Message}))
+          continue;
+      }
       Errors.push_back(E);
     }
   clang::tidy::exportReplacements(Runs.empty() ? "" : Runs.front().File, Errors, OS);
@@ -622,7 +645,8 @@ int main(int argc, const char **argv) {
   if (!ExportFixes.empty()) {
     std::string Yaml;
     raw_string_ostream YamlStream(Yaml);
-    exportFixes(Runs, YamlStream);
+    bool Filtered = Diff || BaselinePath.getNumOccurrences();
+    exportFixes(Runs, Filtered ? &Report : nullptr, YamlStream);
     YamlStream.flush();
     if (!FixesOutput.write(Yaml, Error))
       return fail(Error);

@@ -381,6 +381,28 @@ class Baseline(unittest.TestCase):
         # Restore.
         self.repo.git("checkout", "--", "lib/b.cpp")
 
+    def test_exported_fixes_are_those_of_the_reported_findings(self):
+        only = "--checks=-*,weakref-expired-then-lock"
+        obs = "#include <memory>\nstruct Obs { void notify(); };\n"
+        lock = ("void NAME(const std::weak_ptr<Obs> &w) {\n"
+                "  if (!w.expired()) {\n    auto p = w.lock();\n    p->notify();\n  }\n}\n")
+        self.repo.write("lib/fix.cpp", obs + lock.replace("NAME", "one"))
+        self.repo.commit()
+        base = self.repo.tmp / "fix-base.json"
+        self.repo.weakcheck(only, "--write-baseline=" + str(base), "lib/fix.cpp", "--")
+        self.repo.write("lib/fix.cpp", obs + lock.replace("NAME", "one") + lock.replace("NAME", "two"))
+        for option in ["--baseline=" + str(base), "--diff=HEAD"]:
+            with self.subTest(option=option):
+                fixes = self.repo.tmp / "fixes.yaml"
+                proc = self.repo.weakcheck(only, option, "--export-fixes=" + str(fixes), "lib/fix.cpp", "--")
+                self.assertEqual(proc.returncode, 1, proc.stderr)
+                self.assertEqual(len(reported(proc, "text")), 1, proc.stdout)
+                yaml_text = fixes.read_text()
+                self.assertEqual(yaml_text.count("DiagnosticName:"), 1, yaml_text)
+        # Without filtering, both.
+        proc = self.repo.weakcheck(only, "--export-fixes=" + str(fixes), "lib/fix.cpp", "--")
+        self.assertEqual(fixes.read_text().count("DiagnosticName:"), 2)
+
     def test_bad_baselines(self):
         cases = {
             "not json": ("{", "is not a JSON or SARIF report"),
