@@ -22,8 +22,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include <algorithm>
@@ -244,6 +246,35 @@ std::optional<ClangTidyOptions> parseConfig(llvm::MemoryBufferRef Text,
   return std::nullopt;
 }
 
+/// What is wrong with a --line-filter value, as clang-tidy reads it; empty
+/// if nothing.
+std::string lineFilterProblem(const llvm::json::Value &V) {
+  const llvm::json::Array *Files = V.getAsArray();
+  if (!Files)
+    return "not a JSON array";
+  for (const llvm::json::Value &F : *Files) {
+    const llvm::json::Object *O = F.getAsObject();
+    if (!O)
+      return "an entry is not an object";
+    std::optional<llvm::StringRef> Name = O->getString("name");
+    if (!Name || Name->empty())
+      return "an entry has no \"name\"";
+    const llvm::json::Value *Lines = O->get("lines");
+    if (!Lines)
+      continue;
+    const llvm::json::Array *Ranges = Lines->getAsArray();
+    if (!Ranges)
+      return "\"lines\" of '" + Name->str() + "' is not an array";
+    for (const llvm::json::Value &R : *Ranges) {
+      const llvm::json::Array *Pair = R.getAsArray();
+      if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsInteger() ||
+          !(*Pair)[1].getAsInteger())
+        return "a range of '" + Name->str() + "' is not [first, last]";
+    }
+  }
+  return "";
+}
+
 auto sortKey(const Finding &F) {
   return std::tie(F.Main.Span.Begin.File, F.Main.Span.Begin.Line,
                   F.Main.Span.Begin.Column, F.Check, F.Main.Text);
@@ -267,17 +298,55 @@ std::unique_ptr<Analyzer> Analyzer::create(AnalyzerConfig Config,
       return nullptr;
     Result->ParsedConfig = std::move(*Parsed);
   }
+  if (!Result->Config.LineFilter.empty()) {
+    // clang-tidy's parser prints YAML errors itself: JSON errors first.
+    llvm::Expected<llvm::json::Value> Json =
+        llvm::json::parse(Result->Config.LineFilter);
+    std::string Why = Json ? lineFilterProblem(*Json)
+                           : llvm::toString(Json.takeError());
+    if (!Why.empty()) {
+      Error = "invalid --line-filter: " + Why +
+              " (expected JSON such as "
+              "[{\"name\":\"file.cpp\",\"lines\":[[1,3],[7,7]]}])";
+      return nullptr;
+    }
+    if (std::error_code EC =
+            parseLineFilter(Result->Config.LineFilter, Result->Global)) {
+      Error = "invalid --line-filter: " + EC.message() +
+              " (expected JSON such as "
+              "[{\"name\":\"file.cpp\",\"lines\":[[1,3],[7,7]]}])";
+      return nullptr;
+    }
+  }
+  for (const auto &[Option, Regex] :
+       {std::pair{"--header-filter", &Result->Config.HeaderFilter},
+        std::pair{"--exclude-header-filter",
+                  &Result->Config.ExcludeHeaderFilter}}) {
+    std::string RegexError;
+    if (*Regex && !llvm::Regex(**Regex).isValid(RegexError)) {
+      Error = std::string("invalid regular expression in ") + Option + " '" +
+              **Regex + "': " + RegexError;
+      return nullptr;
+    }
+  }
   return Result;
 }
 
 std::unique_ptr<ClangTidyOptionsProvider> Analyzer::makeProvider() const {
-  ClangTidyGlobalOptions Global;
+  ClangTidyGlobalOptions Global = this->Global;
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,weakref-*";
   ClangTidyOptions Overrides;
   Overrides.Checks = Config.Checks;
   Overrides.WarningsAsErrors = Config.WarningsAsErrors;
   Overrides.HeaderFilterRegex = Config.HeaderFilter;
+  Overrides.ExcludeHeaderFilterRegex = Config.ExcludeHeaderFilter;
+  Overrides.SystemHeaders = Config.SystemHeaders;
+  Overrides.FormatStyle = Config.FormatStyle;
+  if (!Config.ExtraArgs.empty())
+    Overrides.ExtraArgs = Config.ExtraArgs;
+  if (!Config.ExtraArgsBefore.empty())
+    Overrides.ExtraArgsBefore = Config.ExtraArgsBefore;
   std::unique_ptr<ClangTidyOptionsProvider> Base;
   if (Config.ConfigText)
     Base = std::make_unique<ConfigOptionsProvider>(
@@ -311,8 +380,8 @@ std::vector<std::string> Analyzer::allChecks() {
   return Names;
 }
 
-bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
-                        std::string &Error) const {
+bool Analyzer::validate(llvm::ArrayRef<std::string> Files, std::string &Error,
+                        bool RequireChecks) const {
   // The configuration depends only on a file's directory: check one file of
   // each directory, not every file of a large compilation database.
   std::vector<std::string> Probes;
@@ -389,7 +458,12 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
     llvm::StringRef(*Config.Checks).split(Globs, ',', -1, false);
     for (llvm::StringRef Glob : Globs) {
       Glob = Glob.trim();
+      // A shared CI step passes '-*,bugprone-*,weakref-*': only globs that
+      // can mean weakcheck's own checks must match one.
       if (Glob.empty() || Glob.starts_with("-"))
+        continue;
+      llvm::StringRef Literal = Glob.take_until([](char C) { return C == '*'; });
+      if (!CheckPrefix.starts_with(Literal) && !Literal.starts_with(CheckPrefix))
         continue;
       GlobList Single(Glob);
       if (llvm::none_of(All, [&](const std::string &N) {
@@ -402,14 +476,19 @@ bool Analyzer::validate(llvm::ArrayRef<std::string> Files,
     }
   }
 
-  for (const std::string &File : Probes)
-    if (enabledChecks(File).empty()) {
-      Error = "no weakref check is enabled for '" + File +
-              "' (Checks in effect: '" + optionsFor(File).Checks.value_or("") +
-              "'); pass --checks=weakref-* or fix the .clang-tidy Checks line";
-      return false;
-    }
+  if (RequireChecks)
+    for (const std::string &File : Probes)
+      if (enabledChecks(File).empty()) {
+        Error = noChecksMessage(File);
+        return false;
+      }
   return true;
+}
+
+std::string Analyzer::noChecksMessage(llvm::StringRef File) const {
+  return "no weakref check is enabled for '" + File.str() +
+         "' (Checks in effect: '" + optionsFor(File).Checks.value_or("") +
+         "'); pass --checks=weakref-* or fix the .clang-tidy Checks line";
 }
 
 namespace {
@@ -640,11 +719,13 @@ FileRun Analyzer::analyze(const std::string &File,
         return Adjusted;
       });
   Tool.appendArgumentsAdjuster(tooling::getStripPluginsAdjuster());
+  // A unit that fails is reported by the caller, in its own words.
+  Tool.setPrintErrorMessage(false);
   Context.setEnableProfiling(Config.EnableCheckProfile);
 
   ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr,
                                            /*RemoveIncompatibleErrors=*/true,
-                                           /*GetFixesFromNotes=*/false);
+                                           /*GetFixesFromNotes=*/Config.FixNotes);
   DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
                        &DiagConsumer, /*ShouldOwnClient=*/false);
   Context.setDiagnosticsEngine(&DE);
@@ -668,6 +749,17 @@ FileRun Analyzer::analyze(const std::string &File,
         {std::move(I.Check), std::move(I.Function),
          SourcePos{std::string(Path), 0, I.Line, I.Column},
          std::move(I.Reason)});
+  }
+  // As clang-tidy: a note's fix-it counts only with --fix-notes, and only
+  // when it is the one note of its finding offering one.
+  for (ClangTidyError &E : Run.Errors) {
+    if (!E.Message.Fix.empty())
+      continue;
+    unsigned NotesWithFix = llvm::count_if(
+        E.Notes, [](const tooling::DiagnosticMessage &N) { return !N.Fix.empty(); });
+    if (!Config.FixNotes || NotesWithFix > 1)
+      for (tooling::DiagnosticMessage &Note : E.Notes)
+        Note.Fix.clear();
   }
   return Run;
 }

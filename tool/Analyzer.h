@@ -30,6 +30,13 @@ struct AnalyzerConfig {
   std::optional<std::string> ConfigText;       ///< --config or --config-file
   std::string ConfigSource = "--config";       ///< names ConfigText in errors
   std::string ResourceDir; ///< Clang's resource dir; empty: built-in default.
+  std::vector<std::string> ExtraArgs;       ///< --extra-arg
+  std::vector<std::string> ExtraArgsBefore; ///< --extra-arg-before
+  std::optional<std::string> ExcludeHeaderFilter; ///< --exclude-header-filter
+  std::optional<bool> SystemHeaders;        ///< --system-headers
+  std::optional<std::string> FormatStyle;   ///< --format-style
+  std::string LineFilter; ///< --line-filter, clang-tidy's JSON; empty: none
+  bool FixNotes = false;  ///< --fix-notes: fix-its of notes count too
   bool EnableCheckProfile = false; ///< per-check timings on stderr
   /// Skip the checks whose keywords (checks/utils/Keywords.h) do not occur
   /// in a translation unit, and matching altogether when none is left.
@@ -70,9 +77,14 @@ public:
 
   /// Checks the configuration that applies to \p Files: every .clang-tidy on
   /// the way up parses, every weakref-* CheckOptions key names a real option,
-  /// every positive --checks glob matches a check, and at least one check is
-  /// enabled. Returns false and sets \p Error otherwise.
-  bool validate(llvm::ArrayRef<std::string> Files, std::string &Error) const;
+  /// every positive weakref --checks glob matches a check (globs of other
+  /// tools' checks are left alone), and, with \p RequireChecks, at least one
+  /// check is enabled. Returns false and sets \p Error otherwise.
+  bool validate(llvm::ArrayRef<std::string> Files, std::string &Error,
+                bool RequireChecks = true) const;
+
+  /// Why no check runs on \p File (for a file with no check enabled).
+  std::string noChecksMessage(llvm::StringRef File) const;
 
   /// Runs the enabled checks on \p File (absolute) with its command from
   /// \p DB. Never stops the process; compiler errors come back as
@@ -86,6 +98,7 @@ private:
 
   AnalyzerConfig Config;
   clang::tidy::ClangTidyOptions ParsedConfig;
+  clang::tidy::ClangTidyGlobalOptions Global; ///< the parsed line filter
 };
 
 /// Turns raw runs into a sorted, de-duplicated report (a header included by

@@ -3,6 +3,7 @@
 #include "Report.h"
 #include "Fingerprint.h"
 #include "Version.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -108,17 +109,35 @@ std::string displayPath(const std::string &File) {
   return File;
 }
 
+/// clang's diagnostic colours, as ANSI escapes (empty without colour).
+struct Palette {
+  bool On = false;
+  const char *bold() const { return On ? "\x1b[1m" : ""; }
+  const char *reset() const { return On ? "\x1b[0m" : ""; }
+  const char *green() const { return On ? "\x1b[0;1;32m" : ""; }
+  const char *level(llvm::StringRef Level) const {
+    if (!On)
+      return "";
+    if (Level == "error")
+      return "\x1b[0;1;31m";
+    if (Level == "warning")
+      return "\x1b[0;1;35m";
+    return "\x1b[0;1;30m"; // note, remark
+  }
+};
+
 void renderMessage(llvm::raw_ostream &OS, SourceLines &Lines, const Message &M,
                    llvm::StringRef Level, llvm::StringRef Check,
-                   const std::vector<FixReplacement> &Fixes) {
+                   const std::vector<FixReplacement> &Fixes, Palette C) {
   const SourcePos &Pos = M.Span.Begin;
+  OS << C.bold();
   if (!Pos.File.empty())
     OS << displayPath(Pos.File) << ':' << Pos.Line << ':' << Pos.Column
        << ": ";
-  OS << Level << ": " << M.Text;
+  OS << C.level(Level) << Level << ": " << C.reset() << C.bold() << M.Text;
   if (!Check.empty())
     OS << " [" << Check << ']';
-  OS << '\n';
+  OS << C.reset() << '\n';
   if (Pos.File.empty())
     return;
   std::string Line = Lines.line(Pos.File, Pos.Line);
@@ -136,17 +155,18 @@ void renderMessage(llvm::raw_ostream &OS, SourceLines &Lines, const Message &M,
     Marks += std::string(
         std::min<unsigned>(M.Span.EndColumn, Line.size() + 1) - Pos.Column - 1,
         '~');
-  OS << Gutter << " | " << Marks << '\n';
+  OS << Gutter << " | " << C.green() << Marks << C.reset() << '\n';
   for (const FixReplacement &Fix : Fixes)
     if (Fix.Span.Begin.File == Pos.File && Fix.Span.Begin.Line == Pos.Line)
       OS << Gutter << " | " << std::string(Fix.Span.Begin.Column - 1, ' ')
-         << Fix.Text << '\n';
+         << C.green() << Fix.Text << C.reset() << '\n';
 }
 
-void renderFinding(llvm::raw_ostream &OS, SourceLines &Lines, const Finding &F) {
-  renderMessage(OS, Lines, F.Main, F.Level, F.Check, F.Fixes);
+void renderFinding(llvm::raw_ostream &OS, SourceLines &Lines, const Finding &F,
+                   Palette C) {
+  renderMessage(OS, Lines, F.Main, F.Level, F.Check, F.Fixes, C);
   for (const Message &Note : F.Notes)
-    renderMessage(OS, Lines, Note, "note", "", {});
+    renderMessage(OS, Lines, Note, "note", "", {}, C);
 }
 
 nlohmann::json spanJson(const SourceSpan &S) {
@@ -185,13 +205,33 @@ nlohmann::json findingJson(const Finding &F) {
 
 } // namespace
 
-void renderText(const Report &R, llvm::raw_ostream &OS) {
+void renderText(const Report &R, llvm::raw_ostream &OS, bool Color) {
   SourceLines Lines;
+  Palette C{Color};
   for (const FileOutcome &File : R.Files)
     for (const Finding &E : File.CompilerErrors)
-      renderFinding(OS, Lines, E);
+      renderFinding(OS, Lines, E, C);
   for (const Finding &F : R.Findings)
-    renderFinding(OS, Lines, F);
+    renderFinding(OS, Lines, F, C);
+}
+
+void renderCheckList(const std::vector<std::string> &All,
+                     const std::vector<std::string> &Enabled,
+                     llvm::raw_ostream &OS) {
+  nlohmann::json Doc;
+  Doc["version"] = 1;
+  Doc["tool"] = {{"name", "weakcheck"}, {"version", WEAKCHECK_VERSION}};
+  Doc["checks"] = nlohmann::json::array();
+  for (const std::string &Name : All) {
+    const char *Summary = checkSummary(Name);
+    Doc["checks"].push_back(
+        {{"name", Name},
+         {"enabled", llvm::is_contained(Enabled, Name)},
+         {"summary", Summary ? Summary : ""},
+         {"documentation", std::string(WEAKCHECK_DOCS_URL) + "/checks/" +
+                               Name + ".md"}});
+  }
+  OS << Doc.dump(2) << "\n";
 }
 
 void renderJson(const Report &R, llvm::raw_ostream &OS) {

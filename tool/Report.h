@@ -127,8 +127,18 @@ private:
 void assignFingerprints(Report &R, const RepoPaths &Paths);
 
 /// Renders \p R as clang prints diagnostics: location, level, message and
-/// check name, the source line with a caret, fix-its and notes.
-void renderText(const Report &R, llvm::raw_ostream &OS);
+/// check name, the source line with a caret, fix-its and notes; with
+/// \p Color, in clang's colours (ANSI escapes).
+void renderText(const Report &R, llvm::raw_ostream &OS, bool Color = false);
+
+/// The one-sentence summary of \p Check from its doc page; null if unknown.
+const char *checkSummary(llvm::StringRef Check);
+
+/// Renders --list-checks --format=json: every check of \p All with its
+/// summary, documentation link and whether it is in \p Enabled.
+void renderCheckList(const std::vector<std::string> &All,
+                     const std::vector<std::string> &Enabled,
+                     llvm::raw_ostream &OS);
 
 /// Renders \p R as the versioned JSON document of docs/json-output.md.
 void renderJson(const Report &R, llvm::raw_ostream &OS);

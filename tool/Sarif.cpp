@@ -38,6 +38,15 @@ const CheckDescription *describe(llvm::StringRef Check) {
   return nullptr;
 }
 
+} // namespace
+
+const char *checkSummary(llvm::StringRef Check) {
+  const CheckDescription *D = describe(Check);
+  return D ? D->Summary : nullptr;
+}
+
+namespace {
+
 /// How code scanning should rank a check's results: properties.tags,
 /// .precision (how often a result is a real bug: very-high, high, medium,
 /// low), .problem.severity (error, warning, recommendation) and, for the

@@ -18,7 +18,9 @@
 #include "OutputFile.h"
 #include "Report.h"
 #include "Version.h"
+#include "clang/Format/Format.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Core/Replacement.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -148,15 +150,154 @@ cl::opt<bool> Prefilter(
     cl::cat(Category), cl::Hidden);
 cl::opt<bool> Quiet("quiet", cl::desc("Do not print the summary to stderr"),
                     cl::cat(Category));
+
+// clang-tidy's options, with clang-tidy's meaning (clang-tidy --help). Any of
+// them on the command line makes weakcheck exit as clang-tidy does (see
+// --exit-status).
+cl::list<std::string> ExtraArgs(
+    "extra-arg", cl::value_desc("flag"),
+    cl::desc("Append this flag to every compile command"), cl::cat(Category));
+cl::list<std::string> ExtraArgsBefore(
+    "extra-arg-before", cl::value_desc("flag"),
+    cl::desc("Insert this flag after the compiler's name in every compile\n"
+             "command"),
+    cl::cat(Category));
+cl::opt<std::string> LineFilter(
+    "line-filter", cl::value_desc("json"),
+    cl::desc("Report only findings on these lines, e.g.\n"
+             "'[{\"name\":\"file.cpp\",\"lines\":[[1,3],[7,7]]}]'"),
+    cl::cat(Category));
+cl::opt<std::string> ExcludeHeaderFilter(
+    "exclude-header-filter", cl::value_desc("regex"),
+    cl::desc("Do not report findings in headers whose path matches, even if\n"
+             "--header-filter matches"),
+    cl::cat(Category));
+cl::opt<bool> SystemHeaders("system-headers",
+                            cl::desc("Report findings in system headers too"),
+                            cl::cat(Category));
+cl::opt<bool> UseColor(
+    "use-color",
+    cl::desc("Colour the text report (default: when stdout is a terminal)"),
+    cl::cat(Category));
+cl::opt<bool> DumpConfig(
+    "dump-config",
+    cl::desc("Print the configuration in effect for the first file (or the\n"
+             "working directory) as .clang-tidy YAML and exit"),
+    cl::cat(Category));
+cl::opt<bool> VerifyConfig(
+    "verify-config",
+    cl::desc("Check the configuration (checks, options, .clang-tidy files)\n"
+             "and exit"),
+    cl::cat(Category));
+cl::opt<bool> AllowNoChecks(
+    "allow-no-checks",
+    cl::desc("A configuration that enables no weakref check is not an error:\n"
+             "the files are skipped with a note"),
+    cl::cat(Category));
+cl::opt<bool> FixNotes(
+    "fix-notes",
+    cl::desc("With --fix, --export-fixes: also use fix-its that notes offer\n"
+             "(the first one of each finding)"),
+    cl::cat(Category));
+cl::opt<std::string> FormatStyle(
+    "format-style", cl::value_desc("style"),
+    cl::desc("Format the code around applied fix-its: none (default), file,\n"
+             "llvm, google, ... or '{key: value}' (FormatStyle in\n"
+             ".clang-tidy sets it too)"),
+    cl::cat(Category));
+cl::opt<std::string> ExitStatusMode(
+    "exit-status", cl::value_desc("weakcheck|clang-tidy"),
+    cl::desc("weakcheck: 0 clean, 1 findings, 2 could not do its job (the\n"
+             "default); clang-tidy: 0 unless a compile error, a finding\n"
+             "turned into an error, or a tool error (1), as clang-tidy. The\n"
+             "default is clang-tidy's when weakcheck is invoked as clang-tidy\n"
+             "or with an option only clang-tidy has"),
+    cl::cat(Category));
+cl::opt<bool> AllowAlphaCheckers(
+    "allow-enabling-analyzer-alpha-checkers",
+    cl::desc("Accepted for clang-tidy callers; weakcheck runs no analyzer"),
+    cl::cat(Category), cl::Hidden);
+cl::list<std::string> LoadPlugins("load", cl::cat(Category), cl::Hidden);
+
 cl::opt<std::string> ResourceDir(
     "resource-dir", cl::value_desc("dir"),
     cl::desc("Clang resource directory (default: the one weakcheck was\n"
              "built against)"),
     cl::cat(Category), cl::Hidden);
 
+/// Exit statuses as clang-tidy's (see --exit-status).
+bool ClangTidyExitStatus = false;
+
 int fail(const Twine &Message) {
   errs() << "weakcheck: error: " << Message << "\n";
-  return ExitToolError;
+  return ClangTidyExitStatus ? 1 : ExitToolError;
+}
+
+/// Decides --exit-status before the command line is parsed, so that even a
+/// bad option exits as the caller expects. A clang-tidy caller is told apart
+/// by a program name starting with "clang-tidy", an option only clang-tidy
+/// has, or a long option spelt with one dash as clang-tidy documents them
+/// (run-clang-tidy passes "-p=build -quiet").
+bool wantsClangTidyExitStatus(int argc, const char **argv) {
+  static const char *const ClangTidyOnly[] = {
+      "extra-arg", "extra-arg-before", "line-filter", "exclude-header-filter",
+      "system-headers", "use-color", "dump-config", "verify-config",
+      "allow-no-checks", "fix-errors", "fix-notes", "format-style",
+      "allow-enabling-analyzer-alpha-checkers", "load"};
+  bool Result = sys::path::filename(argv[0]).starts_with("clang-tidy");
+  for (int I = 1; I < argc; ++I) {
+    StringRef Arg(argv[I]);
+    if (Arg == "--")
+      break;
+    if (!Arg.consume_front("-"))
+      continue;
+    bool SingleDash = !Arg.consume_front("-");
+    auto [Name, Value] = Arg.split('=');
+    // clang-tidy's own spelling of a long option, "-checks=", "-p=build",
+    // "-quiet" (weakcheck documents "--checks"); "-j4" is weakcheck's.
+    if (SingleDash && Name.size() > 1 &&
+        !(Name[0] == 'j' && llvm::all_of(Name.drop_front(), llvm::isDigit)))
+      Result = true;
+    if (Name == "exit-status") {
+      if (Value.empty() && I + 1 < argc)
+        Value = argv[I + 1];
+      return Value == "clang-tidy";
+    }
+    if (llvm::is_contained(ClangTidyOnly, Name))
+      Result = true;
+  }
+  return Result;
+}
+
+/// CMake's CMAKE_<LANG>_CLANG_TIDY passes the whole compile command after
+/// "--" (compiler, -c, -o x.o, -MD -MF x.d, the source). As clang-tidy's
+/// default argument adjusters do, drop what only a real compilation needs
+/// before the driver sees the command: the driver would otherwise reject
+/// "-o" for two inputs (the source and the one it adds itself).
+std::vector<const char *> withoutOutputFlags(int argc, const char **argv) {
+  std::vector<const char *> Args(argv, argv + argc);
+  auto DoubleDash = std::find_if(Args.begin(), Args.end(), [](const char *A) {
+    return StringRef(A) == "--";
+  });
+  if (DoubleDash == Args.end())
+    return Args;
+  std::vector<const char *> Result(Args.begin(), DoubleDash + 1);
+  for (auto It = DoubleDash + 1; It != Args.end(); ++It) {
+    StringRef A(*It);
+    if (A == "-o" || A == "-MF" || A == "-MT" || A == "-MQ" || A == "-MJ" ||
+        A == "--serialize-diagnostics") {
+      if (It + 1 != Args.end())
+        ++It;
+      continue;
+    }
+    if ((A.starts_with("-o") && !A.starts_with("-obj")) ||
+        A.starts_with("-MF") || A.starts_with("-MT") || A.starts_with("-MQ") ||
+        A.starts_with("-MJ") || A == "-MD" || A == "-MMD" || A == "-M" ||
+        A == "-MM" || A == "-MG" || A == "-MP")
+      continue;
+    Result.push_back(*It);
+  }
+  return Result;
 }
 
 std::string absolute(StringRef Path) {
@@ -164,6 +305,19 @@ std::string absolute(StringRef Path) {
   sys::fs::make_absolute(Abs);
   sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
   return std::string(Abs);
+}
+
+/// A C or C++ header by its extension.
+bool isHeader(StringRef File) {
+  StringRef Ext = sys::path::extension(File);
+  return llvm::is_contained({".h", ".hh", ".hpp", ".hxx", ".h++", ".H", ".inl",
+                             ".ipp", ".tcc", ".inc"},
+                            Ext);
+}
+
+bool isCompilerError(const clang::tidy::ClangTidyError &E) {
+  return E.DiagLevel == clang::tooling::Diagnostic::Error &&
+         StringRef(E.DiagnosticName).starts_with("clang-diagnostic-");
 }
 
 /// An input must be a readable regular file with text in it.
@@ -297,11 +451,56 @@ void exportFixes(const std::vector<weakcheck::FileRun> &Runs,
   clang::tidy::exportReplacements(Runs.empty() ? "" : Runs.front().File, Errors, OS);
 }
 
+/// Applies \p Fixes to \p Text (the contents of \p File), then cleans up
+/// and formats the changed code in \p Style, as clang-tidy's --format-style.
+bool formatFixes(const std::string &File, std::string &Text,
+                 const std::vector<const weakcheck::FixReplacement *> &Fixes,
+                 StringRef Style, std::string &Error) {
+  clang::tooling::Replacements Replacements;
+  for (const auto *Fix : Fixes)
+    if (llvm::Error E = Replacements.add(clang::tooling::Replacement(
+            File, Fix->Span.Begin.Offset, Fix->Length, Fix->Text))) {
+      Error = "cannot combine the fix-its of '" + File +
+              "': " + llvm::toString(std::move(E));
+      return false;
+    }
+  llvm::Expected<clang::format::FormatStyle> FormatStyle =
+      clang::format::getStyle(Style, File, "none", Text);
+  if (!FormatStyle) {
+    Error = "invalid format style '" + Style.str() + "' for '" + File +
+            "': " + llvm::toString(FormatStyle.takeError());
+    return false;
+  }
+  llvm::Expected<clang::tooling::Replacements> Cleaned =
+      clang::format::cleanupAroundReplacements(Text, Replacements, *FormatStyle);
+  if (!Cleaned) {
+    Error = "cannot clean up the fix-its of '" + File +
+            "': " + llvm::toString(Cleaned.takeError());
+    return false;
+  }
+  llvm::Expected<clang::tooling::Replacements> Formatted =
+      clang::format::formatReplacements(Text, *Cleaned, *FormatStyle);
+  if (!Formatted) {
+    Error = "cannot format the fix-its of '" + File +
+            "': " + llvm::toString(Formatted.takeError());
+    return false;
+  }
+  llvm::Expected<std::string> Result =
+      clang::tooling::applyAllReplacements(Text, *Formatted);
+  if (!Result) {
+    Error = "cannot apply the fix-its of '" + File +
+            "': " + llvm::toString(Result.takeError());
+    return false;
+  }
+  Text = std::move(*Result);
+  return true;
+}
+
 /// Applies the findings' fix-its to the files, each file rewritten whole or
 /// not at all. Overlapping fix-its: the first (in file order) wins and the
 /// others are reported and skipped.
-bool applyFixes(const weakcheck::Report &R, unsigned &Applied, unsigned &Changed,
-                std::string &Error) {
+bool applyFixes(const weakcheck::Report &R, const weakcheck::Analyzer &A,
+                unsigned &Applied, unsigned &Changed, std::string &Error) {
   std::map<std::string, std::vector<const weakcheck::FixReplacement *>> ByFile;
   for (const weakcheck::Finding &F : R.Findings)
     for (const weakcheck::FixReplacement &Fix : F.Fixes)
@@ -337,8 +536,16 @@ bool applyFixes(const weakcheck::Report &R, unsigned &Applied, unsigned &Changed
       }
       Kept.push_back(Fix);
     }
-    for (auto It = Kept.rbegin(); It != Kept.rend(); ++It)
-      Text.replace((*It)->Span.Begin.Offset, (*It)->Length, (*It)->Text);
+    std::string Style = A.optionsFor(File).FormatStyle.value_or("none");
+    if (Style != "none") {
+      // As clang-tidy's --format-style: clean up and format around the
+      // fix-its with clang-format.
+      if (!formatFixes(File, Text, Kept, Style, Error))
+        return false;
+    } else {
+      for (auto It = Kept.rbegin(); It != Kept.rend(); ++It)
+        Text.replace((*It)->Span.Begin.Offset, (*It)->Length, (*It)->Text);
+    }
     // A symlinked source: its target is rewritten and the link stays.
     weakcheck::OutputFile Sink;
     if (!Sink.open(File, Error) || !Sink.write(Text, Error))
@@ -374,9 +581,12 @@ void printVersion(raw_ostream &OS) {
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   weakcheck::installSignalHandlers();
+  ClangTidyExitStatus = wantsClangTidyExitStatus(argc, argv);
 
   // Everything after "--" is the compile command for every file.
-  int Argc = argc;
+  std::vector<const char *> Stripped = withoutOutputFlags(argc, argv);
+  argv = Stripped.data();
+  int Argc = int(Stripped.size());
   std::string FixedError;
   std::unique_ptr<FixedCompilationDatabase> FixedDB =
       FixedCompilationDatabase::loadFromCommandLine(Argc, argv, FixedError);
@@ -406,11 +616,22 @@ int main(int argc, const char **argv) {
     // LLVM's parser explains over several lines; one is enough here.
     StringRef First = StringRef(ParseErrorStream.str()).split('\n').first;
     if (First.empty()) // LLVM already printed the error itself.
-      return ExitToolError;
+      return ClangTidyExitStatus ? 1 : ExitToolError;
     First.consume_front(sys::path::filename(argv[0]));
     First.consume_front(": ");
     return fail(First.rtrim() + " (see --help)");
   }
+
+  if (ExitStatusMode.getNumOccurrences() && ExitStatusMode != "weakcheck" &&
+      ExitStatusMode != "clang-tidy")
+    return fail("unknown --exit-status '" + ExitStatusMode +
+                "'; use weakcheck or clang-tidy");
+  if (!LoadPlugins.empty())
+    return fail("weakcheck does not load clang-tidy plugins (--load); run "
+                "clang-tidy for them, and weakcheck or its plugin for weakref-*");
+  if (FixedDB && BuildPath.getNumOccurrences())
+    return fail("-p and '--' both give the compile commands; use -p alone "
+                "(with --extra-arg=<flag> for more flags) or '-- <flags>' alone");
 
   OutputFormat Format;
   if (FormatName == "text")
@@ -432,6 +653,16 @@ int main(int argc, const char **argv) {
     AConfig.WarningsAsErrors = WarningsAsErrors;
   if (HeaderFilter.getNumOccurrences())
     AConfig.HeaderFilter = HeaderFilter;
+  if (ExcludeHeaderFilter.getNumOccurrences())
+    AConfig.ExcludeHeaderFilter = ExcludeHeaderFilter;
+  if (SystemHeaders.getNumOccurrences())
+    AConfig.SystemHeaders = SystemHeaders;
+  if (FormatStyle.getNumOccurrences())
+    AConfig.FormatStyle = FormatStyle;
+  AConfig.ExtraArgs = ExtraArgs;
+  AConfig.ExtraArgsBefore = ExtraArgsBefore;
+  AConfig.LineFilter = LineFilter;
+  AConfig.FixNotes = FixNotes;
   AConfig.ResourceDir = ResourceDir;
   AConfig.EnableCheckProfile = EnableCheckProfile;
   AConfig.Prefilter = Prefilter;
@@ -454,16 +685,54 @@ int main(int argc, const char **argv) {
   if (!Analyzer)
     return fail(Error);
 
-  if (ListChecks) {
-    std::string Probe = SourcePaths.empty() ? absolute("dummy.cpp")
-                                            : absolute(SourcePaths.front());
-    if (!Analyzer->validate({Probe}, Error))
+  // The file whose configuration --list-checks, --dump-config and
+  // --verify-config show ("-", as run-clang-tidy passes, is the working
+  // directory).
+  std::string Probe =
+      SourcePaths.empty() || SourcePaths.front() == "-"
+          ? absolute("dummy.cpp")
+          : absolute(SourcePaths.front());
+  if (VerifyConfig) {
+    if (!Analyzer->validate({Probe}, Error, !AllowNoChecks))
       return fail(Error);
-    std::string Listing = "Enabled checks:\n";
-    for (const std::string &Name : Analyzer->enabledChecks(Probe))
-      Listing += "    " + Name + "\n";
     weakcheck::OutputFile Stdout;
-    if (!Stdout.write(Listing, Error))
+    if (!Stdout.write("No config errors detected.\n", Error))
+      return fail(Error);
+    return ExitClean;
+  }
+  if (DumpConfig) {
+    clang::tidy::ClangTidyOptions Effective = Analyzer->optionsFor(Probe);
+    Effective.CheckOptions = clang::tidy::getCheckOptions(Effective, false);
+    weakcheck::OutputFile Stdout;
+    if (!Stdout.write(clang::tidy::configurationAsText(
+                          clang::tidy::ClangTidyOptions::getDefaults().merge(
+                              Effective, 0)) +
+                          "\n",
+                      Error))
+      return fail(Error);
+    return ExitClean;
+  }
+  if (ListChecks) {
+    if (!Analyzer->validate({Probe}, Error, !AllowNoChecks))
+      return fail(Error);
+    std::vector<std::string> Enabled = Analyzer->enabledChecks(Probe);
+    std::string Listing;
+    raw_string_ostream OS(Listing);
+    if (FormatName == "json") {
+      // docs/json-output.md, "Check list".
+      weakcheck::renderCheckList(weakcheck::Analyzer::allChecks(), Enabled, OS);
+    } else {
+      OS << "Enabled checks:\n";
+      for (const std::string &Name : Enabled) {
+        OS << "    " << Name << "\n";
+        if (const char *Summary = weakcheck::checkSummary(Name))
+          OS << "        " << Summary << "\n";
+      }
+      OS << "\n";
+    }
+    OS.flush();
+    weakcheck::OutputFile Stdout;
+    if (!Stdout.open(OutputPath, Error) || !Stdout.write(Listing, Error))
       return fail(Error);
     return ExitClean;
   }
@@ -473,7 +742,16 @@ int main(int argc, const char **argv) {
   if (!Output.open(OutputPath, Error))
     return fail(Error);
   weakcheck::OutputFile FixesOutput(weakcheck::OutputFile::Kind::Discard);
-  if (!FixesOutput.open(ExportFixes, Error))
+  std::string FixesPath = ExportFixes;
+  if (!FixesPath.empty() && sys::fs::is_directory(FixesPath)) {
+    // A directory, as clang-apply-replacements reads one: a file of our own
+    // in it, never replacing another run's.
+    SmallString<256> Unique;
+    sys::fs::createUniquePath(FixesPath + "/weakcheck-fixes-%%%%%%%%.yaml",
+                              Unique, /*MakeAbsolute=*/false);
+    FixesPath = std::string(Unique);
+  }
+  if (!FixesOutput.open(FixesPath, Error))
     return fail(Error);
   if (!ExportFixes.empty() && !OutputPath.empty() &&
       Output.sameTarget(FixesOutput))
@@ -576,8 +854,8 @@ int main(int argc, const char **argv) {
     std::string DetectError;
     DB = CompilationDatabase::autoDetectFromSource(Files.front(), DetectError);
     if (!DB) {
-      if (!Quiet)
-        errs() << "weakcheck: no compilation database found for '"
+      // Not hidden by --quiet: without it, findings depend on guessed flags.
+      errs() << "weakcheck: note: no compilation database found for '"
                << Files.front()
                << "'; analysing with default flags (pass -p <build-dir> or "
                   "-- <flags>)\n";
@@ -586,14 +864,53 @@ int main(int argc, const char **argv) {
     }
   }
 
-  if (!Analyzer->validate(Files, Error))
+  if (!Analyzer->validate(Files, Error, /*RequireChecks=*/false))
     return fail(Error);
+  // A file whose configuration enables no weakref check: an error when the
+  // command line chose the checks, otherwise (a vendored folder's
+  // .clang-tidy saying "Checks: '-*'") skipped with a note.
+  {
+    bool CommandLineChoseChecks = Checks.getNumOccurrences() ||
+                                  Config.getNumOccurrences() ||
+                                  ConfigFile.getNumOccurrences();
+    std::map<std::string, bool> DirHasChecks;
+    std::vector<std::string> Kept;
+    for (const std::string &File : Files) {
+      std::string Dir = sys::path::parent_path(File).str();
+      auto [It, New] = DirHasChecks.try_emplace(Dir, true);
+      if (New)
+        It->second = !Analyzer->enabledChecks(File).empty();
+      if (It->second) {
+        Kept.push_back(File);
+        continue;
+      }
+      if (CommandLineChoseChecks && !AllowNoChecks)
+        return fail(Analyzer->noChecksMessage(File));
+      if (!Quiet)
+        errs() << "weakcheck: note: skipping '" << File
+               << "': its configuration enables no weakref check (Checks: '"
+               << Analyzer->optionsFor(File).Checks.value_or("") << "')\n";
+    }
+    Files = std::move(Kept);
+  }
 
   if (Diff)
     llvm::erase_if(Files, [&](const std::string &File) {
       return !Changed.changed(Paths.real(File));
     });
   std::vector<weakcheck::FileRun> Runs = analyzeAll(*Analyzer, *DB, Files);
+  // A header named as an input (pre-commit passes staged headers) that does
+  // not compile on its own is not self-contained: it is checked through the
+  // sources that include it, not reported as a failure.
+  llvm::erase_if(Runs, [&](const weakcheck::FileRun &Run) {
+    if (!isHeader(Run.File) || llvm::none_of(Run.Errors, isCompilerError))
+      return false;
+    if (!Quiet)
+      errs() << "weakcheck: note: skipping header '" << Run.File
+             << "': it does not compile on its own; it is checked through the "
+                "source files that include it\n";
+    return true;
+  });
   if (EnableCheckProfile)
     for (const weakcheck::FileRun &Run : Runs) {
       // What the pre-filter did, beside the per-check times.
@@ -636,7 +953,12 @@ int main(int argc, const char **argv) {
   } else if (Format == OutputFormat::CodeClimate) {
     weakcheck::renderCodeClimate(Report, RenderStream, Paths);
   } else {
-    weakcheck::renderText(Report, RenderStream);
+    // Colour as clang-tidy: asked for, or by default on a terminal.
+    bool Color = UseColor.getNumOccurrences()
+                     ? bool(UseColor)
+                     : OutputPath.empty() && sys::Process::StandardOutIsDisplayed() &&
+                           sys::Process::StandardOutHasColors();
+    weakcheck::renderText(Report, RenderStream, Color);
   }
   RenderStream.flush();
   if (!Output.write(Rendered, Error))
@@ -680,7 +1002,7 @@ int main(int argc, const char **argv) {
                 "anyway)\n";
     }
     unsigned Applied = 0, Changed = 0;
-    if (!applyFixes(*ToFix, Applied, Changed, Error))
+    if (!applyFixes(*ToFix, *Analyzer, Applied, Changed, Error))
       return fail(Error);
     if (!Quiet)
       errs() << "weakcheck: applied " << Applied
@@ -689,6 +1011,9 @@ int main(int argc, const char **argv) {
   }
 
   unsigned Failed = Report.filesFailed();
+  unsigned AsErrors = llvm::count_if(Report.Findings, [](const auto &F) {
+    return F.Level == "error";
+  });
   if (!Quiet) {
     errs() << "weakcheck: " << Report.Findings.size()
            << (Report.Findings.size() == 1 ? " finding" : " findings")
@@ -703,8 +1028,13 @@ int main(int argc, const char **argv) {
     if (BaselinePath.getNumOccurrences())
       errs() << "; " << Report.SuppressedByBaseline
              << " suppressed by the baseline";
+    if (AsErrors)
+      errs() << "; " << AsErrors << (AsErrors == 1 ? " finding" : " findings")
+             << " treated as errors";
     errs() << "\n";
   }
+  if (ClangTidyExitStatus)
+    return Failed || AsErrors ? 1 : 0;
   if (Failed)
     return ExitToolError;
   return Report.Findings.empty() ? ExitClean : ExitFindings;

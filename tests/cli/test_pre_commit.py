@@ -46,21 +46,27 @@ class PreCommit(unittest.TestCase):
         self.project = self.tmp / "project"
         self.project.mkdir()
         git("init", "-q", cwd=self.project)
-        (self.project / ".pre-commit-config.yaml").write_text(
-            "repos:\n"
-            f"  - repo: {self.hooks_repo}\n"
-            f"    rev: {rev}\n"
-            "    hooks:\n"
-            "      - id: weakcheck\n")
+        self.rev = rev
+        self.write_config()
         for name in ["findings.cpp", "clean.cpp"]:
             shutil.copy(pathlib.Path(DATA) / name, self.project / name)
         git("add", ".", cwd=self.project)
+
+    def write_config(self, args=None):
+        (self.project / ".pre-commit-config.yaml").write_text(
+            "repos:\n"
+            f"  - repo: {self.hooks_repo}\n"
+            f"    rev: {self.rev}\n"
+            "    hooks:\n"
+            "      - id: weakcheck\n" + (f"        args: {args}\n" if args else ""))
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
     def pre_commit(self, *files):
-        return subprocess.run(["pre-commit", "run", "--files", *files], cwd=self.project,
+        flags = [f for f in files if f.startswith("--")]
+        files = [f for f in files if not f.startswith("--")]
+        return subprocess.run(["pre-commit", "run", *flags, "--files", *files], cwd=self.project,
                               env=self.env, capture_output=True, text=True)
 
     def test_finding_fails_the_hook(self):
@@ -73,6 +79,43 @@ class PreCommit(unittest.TestCase):
         proc = self.pre_commit("clean.cpp")
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertIn("Passed", proc.stdout)
+
+    def test_header_that_is_not_self_contained_is_checked_through_its_source(self):
+        # widget.h uses std::weak_ptr and Widget without including anything:
+        # only widget.cpp, which includes it, makes it compile.
+        (self.project / "widget ü.h").write_text(
+            "struct Holder {\n  std::weak_ptr<Widget> w = std::make_shared<Widget>();\n};\n")
+        (self.project / "widget.cpp").write_text(
+            "#include <memory>\nstruct Widget {};\n#include \"widget ü.h\"\n"
+            "Holder h;\n")
+        (self.project / "clean ü.h").write_text("#include <memory>\n"
+                                                "inline std::shared_ptr<int> one() "
+                                                "{ return std::make_shared<int>(1); }\n")
+        git("add", ".", cwd=self.project)
+        # The header alone: skipped with a note, not a failure (--quiet would
+        # hide the note).
+        self.write_config(args="[]")
+        proc = self.pre_commit("--verbose", "widget ü.h", "clean ü.h")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("skipping header", proc.stdout)
+        self.assertIn("widget ü.h", proc.stdout)
+        self.assertNotIn("failed to compile", proc.stdout)
+        self.assertNotIn("Error while processing", proc.stdout)
+        # With its source and a header filter, the finding in it is reported.
+        self.write_config(args="[--quiet, --header-filter=.*]")
+        proc = self.pre_commit("widget ü.h", "widget.cpp")
+        self.assertNotEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("widget ü.h:2:", proc.stdout)
+        self.assertIn("[weakref-dead-on-arrival]", proc.stdout)
+
+    def test_no_database_notice_survives_quiet(self):
+        proc = self.pre_commit("--verbose", "clean.cpp")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("no compilation database found", proc.stdout)
+
+    def test_hook_runs_serially(self):
+        hooks = (pathlib.Path(REPO) / ".pre-commit-hooks.yaml").read_text()
+        self.assertIn("require_serial: true", hooks)
 
     def test_non_c_files_are_skipped(self):
         (self.project / "notes.txt").write_text("std::weak_ptr<T> w = std::make_shared<T>();\n")
