@@ -629,6 +629,10 @@ int main(int argc, const char **argv) {
   if (!LoadPlugins.empty())
     return fail("weakcheck does not load clang-tidy plugins (--load); run "
                 "clang-tidy for them, and weakcheck or its plugin for weakref-*");
+  // An empty "--" only ends the file list: -p gives the commands.
+  if (FixedDB && BuildPath.getNumOccurrences() &&
+      Stripped.size() == size_t(Argc) + 1)
+    FixedDB.reset();
   if (FixedDB && BuildPath.getNumOccurrences())
     return fail("-p and '--' both give the compile commands; use -p alone "
                 "(with --extra-arg=<flag> for more flags) or '-- <flags>' alone");

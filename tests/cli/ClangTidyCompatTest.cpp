@@ -122,6 +122,15 @@ TEST(ClangTidyCompat, BuildDirAndDoubleDashTogetherAreRefused) {
   writeFile(Dir.Path / "compile_commands.json", "[]");
   expectToolError(weakcheck({"-p", Dir.Path.string(), "findings.cpp", "--", "-std=c++17"}),
                   "-p and '--' both give the compile commands");
+  // An empty "--" only ends the file list: the database's commands are used
+  // (this one has none for the file: a similar file's, or defaults).
+  writeFile(Dir.Path / "compile_commands.json",
+            "[{\"directory\": \"" + Dir.Path.string() +
+                "\", \"command\": \"c++ -DWITH_BUG -c guarded.cpp\", \"file\": \"guarded.cpp\"}]");
+  writeFile(Dir.Path / "guarded.cpp",
+            "#ifdef WITH_BUG\n" + readFile(Data + "/findings.cpp") + "#endif\n");
+  Result R = weakcheck({"-p", Dir.Path.string(), "guarded.cpp", "--"}, Dir.Path);
+  EXPECT_EQ(R.Status, 1) << describe(R);
 }
 
 TEST(ClangTidyCompat, InvalidRegexesAndLineFilters) {

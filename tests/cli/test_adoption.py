@@ -214,7 +214,7 @@ class Diff(unittest.TestCase):
         self.repo.write("src/main only.cpp", HEADER + func("g", dead("m")))
         self.repo.commit("main moves")
         self.repo.git("checkout", "-q", "topic")
-        proc = self.run_diff("--diff", "-p", ".", "src/new.cpp", "src/a b.cpp", "--")
+        proc = self.run_diff("--diff", "-j1", "src/new.cpp", "src/a b.cpp", "--")
         self.assertEqual(reported(proc, "text"), [("new.cpp", 5)], proc.stderr)
         self.assertIn("merge base with the upstream branch", proc.stderr)
         # No upstream: a clear error.
