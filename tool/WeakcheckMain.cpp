@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -32,6 +33,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include "clang-tidy/ClangTidy.h"
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -142,6 +145,13 @@ cl::opt<std::string> ExportFixes(
 cl::opt<bool> EnableCheckProfile(
     "enable-check-profile",
     cl::desc("Print the time each check takes, per translation unit, to stderr"),
+    cl::cat(Category));
+// A string, parsed below: LLVM's own message for a bad number is not ours.
+cl::opt<std::string> TimeoutArg(
+    "timeout", cl::value_desc("seconds"),
+    cl::desc("Give up a translation unit whose analysis takes longer: it is\n"
+             "reported as not analysed (exit 2) and the others go on\n"
+             "(default: no limit)"),
     cl::cat(Category));
 cl::opt<bool> Prefilter(
     "prefilter", cl::init(true),
@@ -374,40 +384,113 @@ std::unique_ptr<CompilationDatabase> loadDatabase(StringRef Path,
           std::move(DB), llvm::vfs::getRealFileSystem())));
 }
 
+/// --timeout in seconds; 0: no limit.
+double Timeout = 0;
+
+/// --timeout as the user wrote it ("2", "0.5").
+std::string TimeoutText() { return TimeoutArg; }
+
+/// Set when a translation unit ran over --timeout: its thread still runs,
+/// so the process ends with _exit, not by destroying what it uses.
+std::atomic<bool> AbandonedWork{false};
+
 /// Analyses every file, \p Jobs at a time; the result is in \p Files order
 /// whatever the scheduling. A one-line progress indicator goes to stderr
-/// when it is a terminal.
+/// when it is a terminal. With --timeout, a unit that runs longer is given
+/// up (reported as not analysed) and a fresh worker takes its place; its
+/// thread is left running, and \p A and \p DB must then outlive the
+/// process (the caller leaks them).
 std::vector<weakcheck::FileRun> analyzeAll(const weakcheck::Analyzer &A,
                                            const CompilationDatabase &DB,
                                            const std::vector<std::string> &Files) {
-  std::vector<weakcheck::FileRun> Runs(Files.size());
+  enum class State { Waiting, Running, Done, TimedOut };
+  // Shared with threads that may outlive this call.
+  struct Work {
+    std::vector<std::string> Files;
+    std::vector<weakcheck::FileRun> Runs;
+    std::vector<State> States;
+    std::vector<std::chrono::steady_clock::time_point> Started;
+    std::atomic<size_t> Next{0};
+    std::mutex M;
+    std::condition_variable Changed;
+    size_t Finished = 0;
+  };
+  auto W = std::make_shared<Work>();
+  W->Files = Files;
+  W->Runs.resize(Files.size());
+  W->States.assign(Files.size(), State::Waiting);
+  W->Started.resize(Files.size());
   unsigned Threads = Jobs ? unsigned(Jobs) : std::thread::hardware_concurrency();
   Threads = std::max(1u, std::min<unsigned>(Threads, Files.size()));
   bool Progress = !Quiet && Files.size() > 1 && sys::Process::StandardErrIsDisplayed();
-  std::atomic<size_t> Next{0};
-  std::mutex ProgressMutex;
-  size_t Done = 0;
-  auto Worker = [&] {
-    for (size_t I; (I = Next++) < Files.size();) {
-      Runs[I] = A.analyze(Files[I], DB);
+  auto Worker = [W, &A, &DB, Progress] {
+    for (size_t I; (I = W->Next++) < W->Files.size();) {
+      {
+        std::lock_guard<std::mutex> Lock(W->M);
+        W->States[I] = State::Running;
+        W->Started[I] = std::chrono::steady_clock::now();
+      }
+      weakcheck::FileRun Run = A.analyze(W->Files[I], DB);
+      std::lock_guard<std::mutex> Lock(W->M);
+      if (W->States[I] != State::Running)
+        return; // given up: a replacement took this worker's place
+      W->Runs[I] = std::move(Run);
+      W->States[I] = State::Done;
+      ++W->Finished;
       if (Progress) {
-        std::lock_guard<std::mutex> Lock(ProgressMutex);
-        ++Done;
-        errs() << "\r\x1b[K[" << Done << "/" << Files.size() << "] "
-               << sys::path::filename(Files[I]);
+        errs() << "\r\x1b[K[" << W->Finished << "/" << W->Files.size() << "] "
+               << sys::path::filename(W->Files[I]);
         errs().flush();
       }
+      W->Changed.notify_all();
     }
   };
   std::vector<std::thread> Pool;
-  for (unsigned T = 1; T < Threads; ++T)
-    Pool.emplace_back(Worker);
-  Worker();
-  for (std::thread &T : Pool)
-    T.join();
+  if (Timeout <= 0) {
+    for (unsigned T = 1; T < Threads; ++T)
+      Pool.emplace_back(Worker);
+    Worker();
+    for (std::thread &T : Pool)
+      T.join();
+  } else {
+    for (unsigned T = 0; T < Threads; ++T)
+      Pool.emplace_back(Worker);
+    auto Limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(Timeout));
+    std::unique_lock<std::mutex> Lock(W->M);
+    while (W->Finished < W->Files.size()) {
+      W->Changed.wait_for(Lock, std::chrono::milliseconds(100));
+      auto Now = std::chrono::steady_clock::now();
+      for (size_t I = 0; I < W->Files.size(); ++I) {
+        if (W->States[I] != State::Running || Now - W->Started[I] < Limit)
+          continue;
+        W->States[I] = State::TimedOut;
+        ++W->Finished;
+        AbandonedWork = true;
+        weakcheck::FileRun &Run = W->Runs[I];
+        Run.File = W->Files[I];
+        clang::tidy::ClangTidyError E("clang-diagnostic-error",
+                                      clang::tooling::Diagnostic::Error, "",
+                                      false);
+        E.Message.Message = "not analysed: the analysis took longer than "
+                            "--timeout=" +
+                            TimeoutText() + "s";
+        E.Message.FilePath = W->Files[I];
+        Run.Errors.push_back(std::move(E));
+        errs() << (Progress ? "\r\x1b[K" : "") << "weakcheck: error: '"
+               << W->Files[I] << "' not analysed: over the time limit (--timeout="
+               << TimeoutText() << ")\n";
+        Pool.emplace_back(Worker); // take the stuck worker's place
+      }
+    }
+    Lock.unlock();
+    for (std::thread &T : Pool)
+      T.detach(); // idle ones end at once; a stuck one is left behind
+  }
   if (Progress)
     errs() << "\r\x1b[K";
-  return Runs;
+  std::lock_guard<std::mutex> Lock(W->M);
+  return W->Runs;
 }
 
 /// The fix-its of every finding, once each, as clang-apply-replacements
@@ -578,8 +661,23 @@ void printVersion(raw_ostream &OS) {
 
 } // namespace
 
+int weakcheckMain(int argc, const char **argv);
+
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
+  int Status = weakcheckMain(argc, argv);
+  if (AbandonedWork) {
+    // A unit over --timeout is still being analysed by a thread that uses
+    // the process's statics: leave without destroying them.
+    outs().flush();
+    errs().flush();
+    ::_exit(Status);
+  }
+  return Status;
+}
+
+int weakcheckMain(int argc, const char **argv) {
+  Timeout = 0; // the CLI fuzz target calls this again and again
   weakcheck::installSignalHandlers();
   ClangTidyExitStatus = wantsClangTidyExitStatus(argc, argv);
 
@@ -626,6 +724,10 @@ int main(int argc, const char **argv) {
       ExitStatusMode != "clang-tidy")
     return fail("unknown --exit-status '" + ExitStatusMode +
                 "'; use weakcheck or clang-tidy");
+  if (TimeoutArg.getNumOccurrences() &&
+      (StringRef(TimeoutArg).getAsDouble(Timeout) || !(Timeout > 0)))
+    return fail("--timeout wants a number of seconds greater than 0, not '" +
+                TimeoutArg + "'");
   if (!LoadPlugins.empty())
     return fail("weakcheck does not load clang-tidy plugins (--load); run "
                 "clang-tidy for them, and weakcheck or its plugin for weakref-*");
@@ -903,6 +1005,11 @@ int main(int argc, const char **argv) {
       return !Changed.changed(Paths.real(File));
     });
   std::vector<weakcheck::FileRun> Runs = analyzeAll(*Analyzer, *DB, Files);
+  if (AbandonedWork) {
+    // Still used by the thread of the unit that ran over --timeout.
+    (void)Analyzer.release();
+    (void)DB.release();
+  }
   // A header named as an input (pre-commit passes staged headers) that does
   // not compile on its own is not self-contained: it is checked through the
   // sources that include it, not reported as a failure.

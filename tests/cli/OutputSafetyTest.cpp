@@ -11,6 +11,7 @@
 #include "CliSupport.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -293,5 +294,57 @@ void interruptRun(int Signal) {
 TEST(OutputSafety, SigintDuringParallelRunRemovesTemporaryFiles) { interruptRun(SIGINT); }
 
 TEST(OutputSafety, SigtermDuringParallelRunRemovesTemporaryFiles) { interruptRun(SIGTERM); }
+
+} // namespace
+
+// ---- --timeout ----------------------------------------------------------------------
+
+namespace {
+
+// Constant evaluation that runs for minutes: a translation unit that hangs.
+const char *Spinning = "constexpr long long spin() {\n"
+                       "  long long S = 0;\n"
+                       "  for (long long I = 0; I < 4000000000LL; ++I)\n"
+                       "    S += I % 7;\n"
+                       "  return S;\n"
+                       "}\n"
+                       "static_assert(spin() > 0);\n";
+
+TEST(Timeout, UnitOverTheLimitIsReportedAsNotAnalysed) {
+  Project P;
+  writeFile(P.Dir / "spin ü.cpp", Spinning);
+  auto Start = std::chrono::steady_clock::now();
+  // -j1: the unit after the stuck one is still analysed. 15 s: plenty for
+  // the other unit on a loaded machine, minutes short of the spinning one.
+  Result R = weakcheck({"--timeout=15", "-j1", "--format=json", "--output=report ü.json",
+                        "spin ü.cpp", P.Source.string(), "--", "-std=c++20",
+                        "-fconstexpr-steps=2147483647"},
+                       P.Dir);
+  auto Seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+  EXPECT_EQ(R.Status, 2) << describe(R);
+  EXPECT_LT(Seconds, 90) << describe(R);
+  EXPECT_NE(R.Err.find("not analysed: over the time limit (--timeout=15)"), std::string::npos)
+      << describe(R);
+  nlohmann::json J = nlohmann::json::parse(readFile(P.Dir / "report ü.json"));
+  EXPECT_EQ(J["summary"]["filesFailed"], 1);
+  EXPECT_EQ(J["summary"]["filesAnalyzed"], 1);
+  ASSERT_EQ(J["diagnostics"].size(), 1u);
+  EXPECT_EQ(J["diagnostics"][0]["check"], "weakref-dead-on-arrival");
+  bool Seen = false;
+  for (const auto &F : J["files"])
+    if (F["file"] == (P.Dir / "spin ü.cpp").string()) {
+      Seen = true;
+      EXPECT_EQ(F["status"], "failed");
+      ASSERT_FALSE(F["errors"].empty());
+      EXPECT_NE(F["errors"][0]["message"].get<std::string>().find("took longer than --timeout"),
+                std::string::npos);
+    }
+  EXPECT_TRUE(Seen) << J.dump(2);
+  EXPECT_TRUE(leftovers(P.Dir).empty());
+  // Units within the limit are unaffected.
+  Result Fast = P.run({"--timeout=120"});
+  EXPECT_EQ(Fast.Status, 1) << describe(Fast);
+  expectToolError(P.run({"--timeout=soon"}), "timeout");
+}
 
 } // namespace
