@@ -80,10 +80,8 @@ DestructorResurrectionCheck::DestructorResurrectionCheck(
       CallDepth(Options.get("CallDepth", DefaultCallDepth)),
       SummaryDepth(Options.get("SummaryDepth", DefaultSummaryDepth)),
       Summaries([&] {
-        summaries::Options S;
-        S.MaxDepth = SummaryDepth;
-        S.EnableSharedFromThis = summaries::splitOption(EnableSharedFromThis);
-        S.StrongOwners = summaries::splitOption(StrongOwners);
+        summaries::Options S = summaries::Options::forOwnerChecks(
+            EnableSharedFromThis, StrongOwners, SummaryDepth);
         S.StoringMethods = summaries::splitOption(InsertMethods);
         return S;
       }()) {

@@ -332,6 +332,22 @@ std::string sourceText(const Expr *E, const ASTContext &Ctx) {
       .str();
 }
 
+/// Where and how a diagnostic names the holder of the owner: a capture
+/// (explicit or implicit) or a bound argument, with its name or text.
+struct HolderText {
+  SourceLocation Loc;
+  unsigned Form; ///< 0 capture, 1 implicit capture, 2 bound argument
+  std::string Name; ///< "'self' ", or empty
+};
+HolderText holderText(const Holding &H, const ASTContext &Ctx) {
+  if (H.Capture)
+    return {H.Capture->getLocation(), H.Capture->isImplicit() ? 1u : 0u,
+            "'" + H.Capture->getCapturedVar()->getNameAsString() + "' "};
+  std::string Text = sourceText(H.Arg, Ctx);
+  return {H.Arg->getBeginLoc(), 2,
+          !Text.empty() && Text.size() <= 60 ? "'" + Text + "' " : ""};
+}
+
 bool hasMethodNamed(const CXXRecordDecl *RD, StringRef Name) {
   if (!RD || !RD->hasDefinition())
     return false;
@@ -484,20 +500,10 @@ void SelfCaptureCycleCheck::check(const MatchFinder::MatchResult &Result) {
   const std::string Object = ownership::describe(H.Object);
   ASTContext &Ctx = *Result.Context;
 
-  SourceLocation Loc;
-  unsigned Form;
-  std::string Holder;
-  if (H.Capture) {
-    Loc = H.Capture->getLocation();
-    Form = H.Capture->isImplicit() ? 1 : 0;
-    Holder = "'" + H.Capture->getCapturedVar()->getNameAsString() + "' ";
-  } else {
-    Loc = H.Arg->getBeginLoc();
-    Form = 2;
-    std::string Text = sourceText(H.Arg, Ctx);
-    if (!Text.empty() && Text.size() <= 60)
-      Holder = "'" + Text + "' ";
-  }
+  const HolderText HT = holderText(H, Ctx);
+  const SourceLocation Loc = HT.Loc;
+  const unsigned Form = HT.Form;
+  const std::string &Holder = HT.Name;
   const bool IsThis = H.Object.Kind == ObjectId::This;
   const unsigned Remedy = (H.Capture ? 0 : 1) + (IsThis ? 0 : 2);
   {
@@ -518,14 +524,7 @@ void SelfCaptureCycleCheck::check(const MatchFinder::MatchResult &Result) {
   noteStorage(Storage, Ctx);
   if (const auto *Stored = Result.Nodes.getNodeAs<Expr>("stored-arg"))
     noteStoringChain(Result.Nodes.getNodeAs<CallExpr>("store"), Stored, Ctx);
-  if (H.Alias)
-    diag(H.Alias->getLocation(), "%0 is a strong owner of %1",
-         DiagnosticIDs::Note)
-        << H.Alias << Object;
-  else if (H.Origin && H.Origin->getBeginLoc() != Loc)
-    diag(H.Origin->getBeginLoc(), "strong owner of %0 obtained here",
-         DiagnosticIDs::Note)
-        << Object << H.Origin->getSourceRange();
+  noteOwner(H, Object, Loc);
 }
 
 void SelfCaptureCycleCheck::reportQueued(
@@ -535,20 +534,10 @@ void SelfCaptureCycleCheck::reportQueued(
   const auto *Context = Result.Nodes.getNodeAs<FieldDecl>("context");
   ASTContext &Ctx = *Result.Context;
   const std::string Object = ownership::describe(H.Object);
-  SourceLocation Loc;
-  unsigned Form;
-  std::string Holder;
-  if (H.Capture) {
-    Loc = H.Capture->getLocation();
-    Form = H.Capture->isImplicit() ? 1 : 0;
-    Holder = "'" + H.Capture->getCapturedVar()->getNameAsString() + "' ";
-  } else {
-    Loc = H.Arg->getBeginLoc();
-    Form = 2;
-    std::string Text = sourceText(H.Arg, Ctx);
-    if (!Text.empty() && Text.size() <= 60)
-      Holder = "'" + Text + "' ";
-  }
+  const HolderText HT = holderText(H, Ctx);
+  const SourceLocation Loc = HT.Loc;
+  const unsigned Form = HT.Form;
+  const std::string &Holder = HT.Name;
   {
     auto Diag =
         diag(Loc, "%select{capture|implicit capture|bound argument}0 %1owns "
@@ -576,11 +565,17 @@ void SelfCaptureCycleCheck::reportQueued(
   diag(Context->getLocation(), "%0 is owned by the object",
        DiagnosticIDs::Note)
       << Context;
+  noteOwner(H, Object, Loc);
+}
+
+void SelfCaptureCycleCheck::noteOwner(const Holding &H,
+                                      const std::string &Object,
+                                      SourceLocation Reported) {
   if (H.Alias)
     diag(H.Alias->getLocation(), "%0 is a strong owner of %1",
          DiagnosticIDs::Note)
         << H.Alias << Object;
-  else if (H.Origin && H.Origin->getBeginLoc() != Loc)
+  else if (H.Origin && H.Origin->getBeginLoc() != Reported)
     diag(H.Origin->getBeginLoc(), "strong owner of %0 obtained here",
          DiagnosticIDs::Note)
         << Object << H.Origin->getSourceRange();

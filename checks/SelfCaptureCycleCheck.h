@@ -51,6 +51,8 @@ private:
   void noteStoringChain(const CallExpr *Call, const Expr *Stored,
                         ASTContext &Ctx);
   void noteStorage(const Expr *Storage, ASTContext &Ctx);
+  void noteOwner(const ownership::Holding &H, const std::string &Object,
+                 SourceLocation Reported);
 };
 
 } // namespace clang::tidy::weakref

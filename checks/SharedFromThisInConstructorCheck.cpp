@@ -26,13 +26,8 @@ SharedFromThisInConstructorCheck::SharedFromThisInConstructorCheck(
       StrongOwners(Options.get("StrongOwners", DefaultStrongOwners)),
       CallDepth(Options.get("CallDepth", DefaultCallDepth)),
       SummaryDepth(Options.get("SummaryDepth", DefaultSummaryDepth)),
-      Summaries([&] {
-        summaries::Options S;
-        S.MaxDepth = SummaryDepth;
-        S.EnableSharedFromThis = summaries::splitOption(EnableSharedFromThis);
-        S.StrongOwners = summaries::splitOption(StrongOwners);
-        return S;
-      }()) {
+      Summaries(summaries::Options::forOwnerChecks(
+          EnableSharedFromThis, StrongOwners, SummaryDepth)) {
   thisescape::Options O;
   O.EnableSharedFromThis =
       utils::options::parseStringList(EnableSharedFromThis);

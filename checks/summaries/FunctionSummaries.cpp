@@ -137,6 +137,16 @@ const Fact *FunctionSummary::find(FactKind K, std::optional<int> Param) const {
   return nullptr;
 }
 
+Options Options::forOwnerChecks(llvm::StringRef EnableSharedFromThis,
+                                llvm::StringRef StrongOwners,
+                                unsigned MaxDepth) {
+  Options O;
+  O.MaxDepth = MaxDepth;
+  O.EnableSharedFromThis = splitOption(EnableSharedFromThis);
+  O.StrongOwners = splitOption(StrongOwners);
+  return O;
+}
+
 std::vector<std::string> splitOption(llvm::StringRef List) {
   std::vector<std::string> Result;
   llvm::SmallVector<llvm::StringRef, 8> Parts;
@@ -289,19 +299,22 @@ private:
     return false;
   }
 
+  Root variableRoot(const DeclRefExpr *Ref, unsigned Levels) const {
+    if (std::optional<int> P = paramIndex(Ref);
+        P && isa<ParmVarDecl>(Ref->getDecl()))
+      return {Root::Param, *P, Levels};
+    if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl());
+        V && V->hasGlobalStorage())
+      return {Root::Global, -1, Levels};
+    return {Root::Other, -1, Levels};
+  }
+
   /// Where the object an lvalue expression denotes lives; Levels counts
   /// the member accesses on the way (`this->a_.b_` is This with 2).
   Root rootOf(const Expr *E, unsigned Levels = 0) const {
     E = ignoreWrappers(E);
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
-      if (std::optional<int> P = paramIndex(Ref);
-          P && isa<ParmVarDecl>(Ref->getDecl()))
-        return {Root::Param, *P, Levels};
-      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl());
-          V && V->hasGlobalStorage())
-        return {Root::Global, -1, Levels};
-      return {Root::Other, -1, Levels};
-    }
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      return variableRoot(Ref, Levels);
     if (const auto *Member = dyn_cast<MemberExpr>(E))
       return Member->isArrow() ? pointeeRoot(Member->getBase(), Levels + 1)
                                : rootOf(Member->getBase(), Levels + 1);
@@ -328,15 +341,8 @@ private:
     E = denoted(E);
     if (isa<CXXThisExpr>(E))
       return {Root::This, -1, Levels};
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
-      if (std::optional<int> P = paramIndex(Ref);
-          P && isa<ParmVarDecl>(Ref->getDecl()))
-        return {Root::Param, *P, Levels};
-      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl());
-          V && V->hasGlobalStorage())
-        return {Root::Global, -1, Levels};
-      return {Root::Other, -1, Levels};
-    }
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      return variableRoot(Ref, Levels);
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
         Op && Op->getOperator() == OO_Arrow && Op->getNumArgs() == 1)
       return rootOf(Op->getArg(0), Levels);

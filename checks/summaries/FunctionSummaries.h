@@ -145,6 +145,11 @@ struct Options {
   /// Strong owner classes (for self keep-alive members).
   std::vector<std::string> StrongOwners = {"::std::shared_ptr",
                                            "::boost::shared_ptr"};
+
+  /// The defaults with a check's own `;`-separated lists and depth.
+  static Options forOwnerChecks(llvm::StringRef EnableSharedFromThis,
+                                llvm::StringRef StrongOwners,
+                                unsigned MaxDepth);
 };
 
 /// The `;`-separated option value \p List as a list of trimmed names.
