@@ -97,7 +97,7 @@ TEST(WeakKeyDict, K2_LookupByReferentHashAndEqualityKeepsOriginalKey) {
   EXPECT_TRUE(d.contains(k2));  // found through hash and ==
   EXPECT_FALSE(d.insert_or_assign(k2, 2));  // replaces the value...
   EXPECT_EQ(d.size(), 1u);
-  EXPECT_EQ(d.keys().front(), k1);  // ...keeping the original key object
+  EXPECT_EQ(*d.keys().begin(), k1);  // ...keeping the original key object
   EXPECT_EQ(d.get(k1), std::optional<int>(2));
   k2.reset();  // the equal key's death does not remove the entry
   EXPECT_EQ(d.size(), 1u);
@@ -217,7 +217,7 @@ TEST(WeakValueDict, V3_ConcurrentDeathsNeverYieldDeadValues) {
         weak_value_dict<int, Obj> snapshot = d;
         for (auto [k, v] : snapshot)
           if (!v || !v->alive()) ++bad;
-        for (auto& [k, v] : d.items())
+        for (const auto& [k, v] : d.items())
           if (!v->alive()) ++bad;
       }
     });

@@ -16,10 +16,17 @@
 // destructors never run under the lock.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <mutex>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -70,6 +77,7 @@ struct hash_index {
       e->hnext = it->second;
       it->second = e;
     }
+    ++gen;
   }
   /// Put `e` where `old` is in its chain (same hash); `old` leaves the index.
   void replace(table_entry* old, table_entry* e) noexcept {
@@ -81,6 +89,7 @@ struct hash_index {
     e->hnext = old->hnext;
     *pp = e;
     old->hnext = nullptr;
+    ++gen;
   }
   void remove(table_entry* e) noexcept {
     auto it = map.find(e->hash);
@@ -90,8 +99,12 @@ struct hash_index {
     if (*pp) *pp = e->hnext;
     e->hnext = nullptr;
     if (!it->second) map.erase(it);
+    ++gen;
   }
   std::unordered_map<std::size_t, table_entry*> map;
+  /// Bumped by every change of the index: a lookup that compared candidates
+  /// outside the lock (user code) is still valid if gen did not move.
+  std::uint64_t gen = 0;
 };
 
 struct table_core {
@@ -134,6 +147,18 @@ struct table_core {
       gy.add(e);
     }
   }
+  /// Retire every live entry (clear()). `retire` unlinks when no iterator
+  /// exists, so the successor is taken before.
+  void retire_all(graveyard& gy) noexcept {
+    for (table_entry* c = first; c;) {
+      table_entry* nx = c->lnext;
+      if (!c->erased) {
+        index.remove(c);
+        retire(c, gy);
+      }
+      c = nx;
+    }
+  }
   void unguard(graveyard& gy) noexcept {
     if (--guards != 0) return;
     while (pending) {
@@ -154,6 +179,7 @@ struct table_core {
   }
 
   mutable mutex mu;
+  hash_index index;              // guarded by mu
   table_entry* first = nullptr;  // guarded by mu
   table_entry* last = nullptr;
   std::size_t live = 0;
@@ -239,4 +265,144 @@ class cursor {
   Pin pin_{};
 };
 
+/// A few owners (or entry pins) taken under a container lock and released
+/// by the caller after unlocking; the first four need no allocation.
+template <class P>
+class pin_list {
+ public:
+  void push(P p) {
+    if (n_ < kInline) inl_[n_++] = std::move(p);
+    else more_.push_back(std::move(p));
+  }
+  std::size_t size() const noexcept { return n_ + more_.size(); }
+  bool empty() const noexcept { return size() == 0; }
+  P& operator[](std::size_t i) noexcept { return i < kInline ? inl_[i] : more_[i - kInline]; }
+  void clear() noexcept {
+    for (std::size_t i = 0; i < n_; ++i) inl_[i] = P{};
+    n_ = 0;
+    more_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kInline = 4;
+  std::array<P, kInline> inl_{};
+  std::size_t n_ = 0;
+  std::vector<P> more_;
+};
+
+/// A counted handle to a table entry (keeps it allocated while the lock is
+/// released; its key stays readable).
+class entry_pin {
+ public:
+  entry_pin() noexcept = default;
+  explicit entry_pin(table_entry* e) noexcept : e_(e) { e_->acquire(); }
+  entry_pin(entry_pin&& o) noexcept : e_(std::exchange(o.e_, nullptr)) {}
+  entry_pin& operator=(entry_pin&& o) noexcept {
+    entry_pin(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~entry_pin() {
+    if (e_) e_->release();
+  }
+  void swap(entry_pin& o) noexcept { std::swap(e_, o.e_); }
+  table_entry* get() const noexcept { return e_; }
+
+ private:
+  table_entry* e_ = nullptr;
+};
+
+template <class Entry, class T>
+using referent_pins = pin_list<std::pair<Entry*, std::shared_ptr<T>>>;
+
+/// Lookup in a table keyed by referents (weak_set, weak_key_dict), with `g`
+/// holding the table's lock. The same object (same weak block) matches under
+/// the lock. Value equality (T's operator==, user code that may drop owners
+/// of elements of this very table, or use it) runs with the lock released:
+/// the candidates are pinned into `pins`, compared unlocked, and if the
+/// index changed meanwhile the lookup starts over. On a normal return `g`
+/// holds the lock and the result is current; if operator== throws, `g` is
+/// unlocked. `pins` must outlive `g` (the owners are released unlocked).
+template <class T, class Entry>
+Entry* find_referent(const table_core& c, std::unique_lock<mutex>& g, const T* p, const weak_block* b,
+                     std::size_t h, referent_pins<Entry, T>& pins) {
+  for (;;) {
+    bool others = false;
+    for (table_entry* x = c.index.chain(h); x; x = x->hnext) {
+      if (x->blk == b) return static_cast<Entry*>(x);
+      others = true;
+    }
+    if constexpr (!value_keyed<T>) {
+      return nullptr;
+    } else {
+      if (!others) return nullptr;
+      const std::uint64_t gen = c.index.gen;
+      for (table_entry* x = c.index.chain(h); x; x = x->hnext) {
+        auto* e = static_cast<Entry*>(x);
+        if (auto sp = upgrade(e->blk, e->ptr)) pins.push({e, std::move(sp)});
+      }
+      if (pins.empty()) return nullptr;
+      g.unlock();
+      Entry* match = nullptr;
+      for (std::size_t i = 0; i < pins.size(); ++i)
+        if (referent_equal<T>(*pins[i].second, *p)) {
+          match = pins[i].first;
+          break;
+        }
+      g.lock();
+      if (c.index.gen == gen) return match;
+      g.unlock();
+      pins.clear();
+      g.lock();
+    }
+  }
+}
+
+/// Key types whose equality and copy are known not to call back into user
+/// code: compared and copied under the lock (fast path).
+template <class K>
+inline constexpr bool trusted_key_v =
+    std::is_arithmetic_v<K> || std::is_enum_v<K> || std::is_pointer_v<K> ||
+    std::is_same_v<K, std::string> || std::is_same_v<K, std::wstring> || std::is_same_v<K, std::u8string> ||
+    std::is_same_v<K, std::u16string> || std::is_same_v<K, std::u32string> || std::is_same_v<K, std::string_view>;
+template <class K, class Eq>
+inline constexpr bool trusted_eq_v =
+    trusted_key_v<K> && (std::is_same_v<Eq, std::equal_to<K>> || std::is_same_v<Eq, std::equal_to<>>);
+
+/// A range of strong owners of T (what the set algebra accepts).
+template <class R, class T>
+concept owner_range = std::ranges::input_range<R> &&
+                      std::convertible_to<std::ranges::range_reference_t<R>, std::shared_ptr<T>>;
+
+/// A range of pair-likes (update() and the dict constructors accept them).
+template <class R>
+concept pair_range = std::ranges::input_range<R> &&
+                     requires { typename std::tuple_size<std::remove_cvref_t<std::ranges::range_reference_t<R>>>::type; };
+
 }  // namespace weakref::detail
+
+namespace weakref {
+
+/// What dereferencing a weak dict iterator yields: a std::pair (structured
+/// bindings, std::get, std::views::keys/values work) that holds a strong
+/// owner of the weakly held side, so it stays valid after the iterator is
+/// gone (`auto [k, v] = *d.begin();` is fine). Its value_type counterpart is
+/// the plain std::pair.
+template <class A, class B>
+struct item_ref : std::pair<A, B> {
+  using std::pair<A, B>::pair;
+};
+
+}  // namespace weakref
+
+template <class A, class B>
+struct std::tuple_size<weakref::item_ref<A, B>> : std::integral_constant<std::size_t, 2> {};
+template <std::size_t I, class A, class B>
+struct std::tuple_element<I, weakref::item_ref<A, B>> : std::tuple_element<I, std::pair<A, B>> {};
+template <class A, class B, class U1, class U2, template <class> class TQ, template <class> class UQ>
+struct std::basic_common_reference<weakref::item_ref<A, B>, std::pair<U1, U2>, TQ, UQ> {
+  using type = std::pair<U1, U2>;
+};
+template <class A, class B, class U1, class U2, template <class> class TQ, template <class> class UQ>
+struct std::basic_common_reference<std::pair<U1, U2>, weakref::item_ref<A, B>, TQ, UQ> {
+  using type = std::pair<U1, U2>;
+};
