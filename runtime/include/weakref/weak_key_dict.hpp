@@ -268,6 +268,15 @@ class weak_key_dict {
     r.update(b);
     return r;
   }
+  /// Python's other | d (__ror__): a weak dict with other's pairs, then d's.
+  template <detail::pair_range R>
+    requires(!std::is_same_v<R, weak_key_dict>)
+  friend weak_key_dict operator|(const R& a, const weak_key_dict& b) {
+    weak_key_dict r;
+    r.update(a);
+    r.update(b);
+    return r;
+  }
 
   /// A copy of the value for `k`, or nullopt.
   std::optional<V> get(const std::shared_ptr<K>& k) const {

@@ -128,9 +128,10 @@ class weak_value_dict {
     /// The index entry for `k` (hash `h`), whatever its value's state, with
     /// `g` holding the lock; at most one entry per key is in the index. For
     /// an untrusted key type KeyEqual runs with the lock released (the
-    /// candidates are pinned into `keep`, which must outlive `g`); if the
-    /// index changed meanwhile the lookup starts over. On a normal return `g`
-    /// holds the lock; if KeyEqual throws, it does not.
+    /// candidates are pinned into `keep`, which must outlive `g`); the
+    /// lookup starts over if its result went stale meanwhile (the match was
+    /// removed or, when nothing matched, an entry was added). On a normal
+    /// return `g` holds the lock; if KeyEqual throws, it does not.
     entry* find(lock& g, const K& k, std::size_t h, pins& keep) const {
       if constexpr (trusted) {
         for (detail::table_entry* c = index.chain(h); c; c = c->hnext)
@@ -151,7 +152,7 @@ class weak_value_dict {
             }
           }
           g.lock();
-          if (index.gen == gen) return match;
+          if (match ? !match->erased : index.gen == gen) return match;
           g.unlock();
           keep.clear();
           g.lock();
@@ -316,6 +317,15 @@ class weak_value_dict {
   template <detail::pair_range R>
   friend weak_value_dict operator|(const weak_value_dict& a, const R& b) {
     weak_value_dict r(a);
+    r.update(b);
+    return r;
+  }
+  /// Python's other | d (__ror__): a weak dict with other's pairs, then d's.
+  template <detail::pair_range R>
+    requires(!std::is_same_v<R, weak_value_dict>)
+  friend weak_value_dict operator|(const R& a, const weak_value_dict& b) {
+    weak_value_dict r;
+    r.update(a);
     r.update(b);
     return r;
   }
@@ -508,18 +518,17 @@ class weak_value_dict {
         if (!old || keep_live || !core::alive(old) || !std::is_copy_assignable_v<K>) break;
         if constexpr (std::is_copy_assignable_v<K>) {
           // Keep the original key object: copy it into the private entry,
-          // with the lock released for an untrusted K; start over if the
-          // index changed meanwhile.
+          // with the lock released for an untrusted K; start over if the old
+          // entry was removed meanwhile.
           if constexpr (trusted) {
             e->key = old->key;
             break;
           } else {
             detail::entry_pin hold(old);
-            const std::uint64_t gen = core_->index.gen;
             g.unlock();
             e->key = old->key;
             g.lock();
-            if (core_->index.gen == gen) break;
+            if (!old->erased) break;
             g.unlock();
             keep.clear();
             { detail::entry_pin drop(std::move(hold)); }

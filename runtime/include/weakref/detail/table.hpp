@@ -99,11 +99,14 @@ struct hash_index {
     if (*pp) *pp = e->hnext;
     e->hnext = nullptr;
     if (!it->second) map.erase(it);
-    ++gen;
   }
   std::unordered_map<std::size_t, table_entry*> map;
-  /// Bumped by every change of the index: a lookup that compared candidates
-  /// outside the lock (user code) is still valid if gen did not move.
+  /// Bumped by every entry put into the index (insert, replace): a lookup
+  /// that compared candidates outside the lock (user code) and found none
+  /// is still valid if gen did not move; one that found a match is valid
+  /// while the match is not erased. Removals of other entries do not
+  /// invalidate a lookup (as in CPython's dict, which restarts a lookup only
+  /// when the compared entry or the table changed).
   std::uint64_t gen = 0;
 };
 
@@ -312,14 +315,21 @@ class entry_pin {
 };
 
 template <class Entry, class T>
-using referent_pins = pin_list<std::pair<Entry*, std::shared_ptr<T>>>;
+struct referent_pin {
+  Entry* e = nullptr;
+  entry_pin hold;  // keeps the entry allocated while unlocked
+  std::shared_ptr<T> sp;
+};
+template <class Entry, class T>
+using referent_pins = pin_list<referent_pin<Entry, T>>;
 
 /// Lookup in a table keyed by referents (weak_set, weak_key_dict), with `g`
 /// holding the table's lock. The same object (same weak block) matches under
 /// the lock. Value equality (T's operator==, user code that may drop owners
 /// of elements of this very table, or use it) runs with the lock released:
-/// the candidates are pinned into `pins`, compared unlocked, and if the
-/// index changed meanwhile the lookup starts over. On a normal return `g`
+/// the candidates are pinned into `pins`, compared unlocked, and the lookup
+/// starts over if its result went stale meanwhile (the match was removed,
+/// or, when nothing matched, an entry was added). On a normal return `g`
 /// holds the lock and the result is current; if operator== throws, `g` is
 /// unlocked. `pins` must outlive `g` (the owners are released unlocked).
 template <class T, class Entry>
@@ -338,18 +348,18 @@ Entry* find_referent(const table_core& c, std::unique_lock<mutex>& g, const T* p
       const std::uint64_t gen = c.index.gen;
       for (table_entry* x = c.index.chain(h); x; x = x->hnext) {
         auto* e = static_cast<Entry*>(x);
-        if (auto sp = upgrade(e->blk, e->ptr)) pins.push({e, std::move(sp)});
+        if (auto sp = upgrade(e->blk, e->ptr)) pins.push({e, entry_pin(e), std::move(sp)});
       }
       if (pins.empty()) return nullptr;
       g.unlock();
       Entry* match = nullptr;
       for (std::size_t i = 0; i < pins.size(); ++i)
-        if (referent_equal<T>(*pins[i].second, *p)) {
-          match = pins[i].first;
+        if (referent_equal<T>(*pins[i].sp, *p)) {
+          match = pins[i].e;
           break;
         }
       g.lock();
-      if (c.index.gen == gen) return match;
+      if (match ? !match->erased : c.index.gen == gen) return match;
       g.unlock();
       pins.clear();
       g.lock();
