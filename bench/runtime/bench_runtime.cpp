@@ -298,6 +298,143 @@ void BM_weak_value_dict_insert_death(benchmark::State& st) {
 }
 BENCHMARK(BM_weak_value_dict_insert_death);
 
+// ---- every container operation, steady state (issue 17) --------------------
+// A present element re-added, membership, erase + re-add, a whole pass of
+// iteration over kKeys elements, fill-and-clear of 100 elements, len.
+std::vector<std::shared_ptr<Obj>> owners(int n) {
+  std::vector<std::shared_ptr<Obj>> v;
+  for (int i = 0; i < n; ++i) v.push_back(std::make_shared<Obj>());
+  return v;
+}
+
+void BM_weak_set_add_present(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_set<Obj> s(ks);
+  auto& k = ks[500];
+  for (auto _ : st) benchmark::DoNotOptimize(s.insert(k));
+}
+BENCHMARK(BM_weak_set_add_present);
+
+void BM_weak_set_contains(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_set<Obj> s(ks);
+  auto& k = ks[500];
+  for (auto _ : st) benchmark::DoNotOptimize(s.contains(k));
+}
+BENCHMARK(BM_weak_set_contains);
+
+void BM_weak_set_discard_add(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_set<Obj> s(ks);
+  auto& k = ks[500];
+  for (auto _ : st) {
+    s.erase(k);
+    s.insert(k);
+  }
+}
+BENCHMARK(BM_weak_set_discard_add);
+
+void BM_weak_set_iterate_1000(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_set<Obj> s(ks);
+  for (auto _ : st)
+    for (const auto& x : s) benchmark::DoNotOptimize(x.get());
+}
+BENCHMARK(BM_weak_set_iterate_1000);
+
+void BM_weak_set_fill_clear_100(benchmark::State& st) {
+  auto ks = owners(100);
+  weakref::weak_set<Obj> s;
+  for (auto _ : st) {
+    s.update(ks);
+    s.clear();
+  }
+}
+BENCHMARK(BM_weak_set_fill_clear_100);
+
+void BM_weak_set_len(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_set<Obj> s(ks);
+  for (auto _ : st) benchmark::DoNotOptimize(s.size());
+}
+BENCHMARK(BM_weak_set_len);
+
+void BM_weak_key_dict_assign_present(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_key_dict<Obj, int> d;
+  for (auto& k : ks) d.insert_or_assign(k, 1);
+  auto& k = ks[500];
+  for (auto _ : st) benchmark::DoNotOptimize(d.insert_or_assign(k, 2));
+}
+BENCHMARK(BM_weak_key_dict_assign_present);
+
+void BM_weak_key_dict_contains(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_key_dict<Obj, int> d;
+  for (auto& k : ks) d.insert_or_assign(k, 1);
+  auto& k = ks[500];
+  for (auto _ : st) benchmark::DoNotOptimize(d.contains(k));
+}
+BENCHMARK(BM_weak_key_dict_contains);
+
+void BM_weak_key_dict_iterate_1000(benchmark::State& st) {
+  auto ks = owners(kKeys);
+  weakref::weak_key_dict<Obj, int> d;
+  for (auto& k : ks) d.insert_or_assign(k, 1);
+  for (auto _ : st)
+    for (auto&& [k, v] : d) benchmark::DoNotOptimize(v);
+}
+BENCHMARK(BM_weak_key_dict_iterate_1000);
+
+void BM_weak_key_dict_fill_clear_100(benchmark::State& st) {
+  auto ks = owners(100);
+  std::vector<std::pair<std::shared_ptr<Obj>, int>> items;
+  for (auto& k : ks) items.emplace_back(k, 1);
+  weakref::weak_key_dict<Obj, int> d;
+  for (auto _ : st) {
+    d.update(items);
+    d.clear();
+  }
+}
+BENCHMARK(BM_weak_key_dict_fill_clear_100);
+
+void BM_weak_value_dict_assign_present(benchmark::State& st) {
+  auto vs = owners(kKeys);
+  weakref::weak_value_dict<int, Obj> d;
+  for (int i = 0; i < kKeys; ++i) d.insert_or_assign(i, vs[i]);
+  for (auto _ : st) benchmark::DoNotOptimize(d.insert_or_assign(500, vs[500]));
+}
+BENCHMARK(BM_weak_value_dict_assign_present);
+
+void BM_weak_value_dict_contains(benchmark::State& st) {
+  auto vs = owners(kKeys);
+  weakref::weak_value_dict<int, Obj> d;
+  for (int i = 0; i < kKeys; ++i) d.insert_or_assign(i, vs[i]);
+  for (auto _ : st) benchmark::DoNotOptimize(d.contains(500));
+}
+BENCHMARK(BM_weak_value_dict_contains);
+
+void BM_weak_value_dict_iterate_1000(benchmark::State& st) {
+  auto vs = owners(kKeys);
+  weakref::weak_value_dict<int, Obj> d;
+  for (int i = 0; i < kKeys; ++i) d.insert_or_assign(i, vs[i]);
+  for (auto _ : st)
+    for (auto&& [k, v] : d) benchmark::DoNotOptimize(v.get());
+}
+BENCHMARK(BM_weak_value_dict_iterate_1000);
+
+void BM_weak_value_dict_fill_clear_100(benchmark::State& st) {
+  auto vs = owners(100);
+  std::vector<std::pair<int, std::shared_ptr<Obj>>> items;
+  for (int i = 0; i < 100; ++i) items.emplace_back(i, vs[i]);
+  weakref::weak_value_dict<int, Obj> d;
+  for (auto _ : st) {
+    d.update(items);
+    d.clear();
+  }
+}
+BENCHMARK(BM_weak_value_dict_fill_clear_100);
+
 }  // namespace
 
 int main(int argc, char** argv) {

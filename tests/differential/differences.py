@@ -71,6 +71,7 @@ EXCEPTION_NAMES = {
     "weakref::reference_error": "ReferenceError",
     "std::runtime_error": "ValueError",  # what the generated callables throw / raise
     "missing": "KeyError",
+    "std::out_of_range": "KeyError",  # weak_set::remove of an absent element
 }
 
 

@@ -89,6 +89,7 @@ struct State {
   weakref::weak_set<Obj> ws;
   weakref::weak_key_dict<Obj, int> wkd;
   weakref::weak_value_dict<int, Obj> wvd;
+  weakref::weak_set<Obj> ws2;
 };
 
 State* g_state = nullptr;
@@ -295,6 +296,112 @@ void step(State& st, const std::string& line) {
       }
       out("wklen " + std::to_string(st.wkd.size()));
     }
+  } else if (op == "wsclear") {
+    st.ws.clear();
+  } else if (op == "wkclear") {
+    st.wkd.clear();
+  } else if (op == "wvclear") {
+    st.wvd.clear();
+  } else if (op == "wsremove") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    try {
+      st.ws.remove(sp);
+    } catch (const std::out_of_range&) {
+      out("wsremove exc std::out_of_range");
+    }
+  } else if (op == "wspop") {
+    // The popped element is put back: which one pop() takes is arbitrary.
+    auto x = st.ws.pop();
+    if (!x) return out("wspop exc missing");
+    out("wspop " + tf(st.ws.contains(x)));
+    st.ws.insert(x);
+  } else if (op == "ws2add" || op == "ws2disc") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    if (op == "ws2add") st.ws2.add(sp);
+    else st.ws2.discard(sp);
+  } else if (op == "wsalg") {
+    weakref::weak_set<Obj> r;
+    switch (arg(1)) {
+      case 0: r = st.ws | st.ws2; break;
+      case 1: r = st.ws & st.ws2; break;
+      case 2: r = st.ws - st.ws2; break;
+      default: r = st.ws ^ st.ws2; break;
+    }
+    std::vector<std::string> v;
+    for (const auto& e : r) v.push_back(std::to_string(e->value));
+    out("wsalg " + std::to_string(arg(1)) + join_sorted(v));
+  } else if (op == "wscmp") {
+    const auto& a1 = st.ws;
+    const auto& b1 = st.ws2;
+    out("wscmp " + tf(a1 <= b1) + " " + tf(a1 < b1) + " " + tf(a1 >= b1) + " " + tf(a1 > b1) + " " + tf(a1 == b1) +
+        " " + tf(a1.isdisjoint(b1)));
+  } else if (op == "wsinpl") {
+    if (arg(1) == 0) st.ws |= st.ws2;
+    else if (arg(1) == 1) st.ws -= st.ws2;
+    else st.ws ^= st.ws2;
+  } else if (op == "wsupd") {
+    std::vector<std::shared_ptr<Obj>> xs;
+    for (int i : {2, 3})
+      if (S[slot(arg(i))]) xs.push_back(S[slot(arg(i))]);
+    if (arg(1) == 0) st.ws.update(xs);
+    else if (arg(1) == 1) st.ws.difference_update(xs);
+    else st.ws.symmetric_difference_update(xs);
+  } else if (op == "wsiterk") {
+    // Iterate; after the first element drop owner slot S[arg(1)] (the set
+    // shrinks during iteration); then the size.
+    const int k = slot(arg(1));
+    bool first = true;
+    for (auto it = st.ws.begin(); it != st.ws.end(); ++it)
+      if (std::exchange(first, false)) S[k].reset();
+    out("wslen " + std::to_string(st.ws.size()));
+  } else if (op == "wkupdate") {
+    std::vector<std::pair<std::shared_ptr<Obj>, int>> xs;
+    for (int i : {1, 3})
+      if (S[slot(arg(i))]) xs.emplace_back(S[slot(arg(i))], arg(i + 1));
+    st.wkd.update(xs);
+  } else if (op == "wvupdate") {
+    std::vector<std::pair<int, std::shared_ptr<Obj>>> xs;
+    for (int i : {1, 3})
+      if (S[slot(arg(i + 1))]) xs.emplace_back(arg(i), S[slot(arg(i + 1))]);
+    st.wvd.update(xs);
+  } else if (op == "wksetdefault") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    out("wksetdefault " + std::to_string(st.wkd.setdefault(sp, arg(2))));
+  } else if (op == "wkpopitem") {
+    auto kv = st.wkd.popitem();
+    if (!kv) return out("wkpopitem exc missing");
+    out("wkpopitem " + std::to_string(kv->first->value) + ":" + std::to_string(kv->second));
+  } else if (op == "wkcopy") {
+    auto c2 = st.wkd.copy();
+    out("wkcopy " + std::to_string(c2.size()) + " " + tf(c2 == st.wkd));
+  } else if (op == "wvcopy") {
+    auto c2 = st.wvd.copy();
+    out("wvcopy " + std::to_string(c2.size()) + " " + tf(c2 == st.wvd));
+  } else if (op == "wkor") {
+    auto& sp = S[slot(arg(1))];
+    if (!sp) return out("skip");
+    auto c2 = st.wkd | std::vector<std::pair<std::shared_ptr<Obj>, int>>{{sp, arg(2)}};
+    std::vector<std::string> v;
+    for (auto [k, x] : c2) v.push_back(std::to_string(k->value) + ":" + std::to_string(x));
+    out("wkor" + join_sorted(v));
+  } else if (op == "wvor") {
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    auto c2 = st.wvd | std::vector<std::pair<int, std::shared_ptr<Obj>>>{{arg(1), sp}};
+    std::vector<std::string> v;
+    for (auto [k, x] : c2) v.push_back(std::to_string(k) + ":" + std::to_string(x->value));
+    out("wvor" + join_sorted(v));
+  } else if (op == "refws") {  // refws label r s t: the callback adds S[t] to WS2
+    auto& sp = S[slot(arg(2))];
+    if (!sp) return out("skip");
+    const int t = slot(arg(3));
+    R[slot(arg(1))].emplace(sp, [label, t](Ref&) {
+      out("cbws " + std::to_string(label));
+      if (!g_silent && g_state && g_state->S[t]) g_state->ws2.add(g_state->S[t]);
+    });
   } else {
     throw std::invalid_argument("unknown op: " + op);
   }

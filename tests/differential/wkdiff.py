@@ -124,8 +124,40 @@ OPS_V2 = OPS_V1 + [
     ("wvpopitem", 1, lambda p: []),
     ("wkpop", 2, lambda p: [p("S", NS)]),
 ]
-GENERATORS = {1: OPS_V1, 2: OPS_V2}
-GEN = 2  # --gen
+# Generator 3 (issue 17): clear, remove/pop, update, setdefault/popitem of
+# WeakKeyDictionary, set algebra against a second WeakSet WS2 and against
+# lists, comparisons, copies and ==, | of the dicts, iteration while the set
+# shrinks, and ref callbacks that add to WS2 while an object dies
+# (re-entrant container use). Not generated: WeakSet &= / intersection_update
+# (CPython's __iand__ stores callback-less refs, so its len() keeps counting
+# elements that died: a CPython bug, see docs/runtime.md).
+def _two(p):
+    return [p("S", NS), p("S", NS)]
+OPS_V3 = OPS_V2 + [
+    ("wsclear", 1, lambda p: []),
+    ("wkclear", 1, lambda p: []),
+    ("wvclear", 1, lambda p: []),
+    ("wsremove", 2, lambda p: [p("S", NS)]),
+    ("wspop", 1, lambda p: []),
+    ("ws2add", 4, lambda p: [p("S", NS)]),
+    ("ws2disc", 1, lambda p: [p("S", NS)]),
+    ("wsalg", 3, lambda p: [p.r.randrange(4)]),
+    ("wscmp", 2, lambda p: []),
+    ("wsinpl", 2, lambda p: [p.r.randrange(3)]),
+    ("wsupd", 2, lambda p: [p.r.randrange(3)] + _two(p)),
+    ("wsiterk", 2, lambda p: [p("S", NS, clear=True)]),
+    ("wkupdate", 2, lambda p: [p("S", NS), p.r.randrange(10), p("S", NS), p.r.randrange(10)]),
+    ("wvupdate", 2, lambda p: [p.r.randrange(NK), p("S", NS), p.r.randrange(NK), p("S", NS)]),
+    ("wksetdefault", 2, lambda p: [p("S", NS), p.r.randrange(10)]),
+    ("wkpopitem", 1, lambda p: []),
+    ("wkcopy", 1, lambda p: []),
+    ("wvcopy", 1, lambda p: []),
+    ("wkor", 1, lambda p: [p("S", NS), p.r.randrange(10)]),
+    ("wvor", 1, lambda p: [p.r.randrange(NK), p("S", NS)]),
+    ("refws", 3, lambda p: [p("R", NR, fill=True), p("S", NS), p("S", NS)]),
+]
+GENERATORS = {1: OPS_V1, 2: OPS_V2, 3: OPS_V3}
+GEN = 3  # --gen
 
 
 def generate(seed, length=None, gen=None):
@@ -242,6 +274,63 @@ def _py(op, a):
                 f"    out(f'{tag} {key}')\n"
                 f"    if first: S[{a[1]}] = None; first = False\n"
                 f"k = o = None\nout(f'{d == 'WVD' and 'wvlen' or 'wklen'} {{len({d})}}')")
+    if op in ("wsclear", "wkclear", "wvclear"):
+        return {"wsclear": "WS", "wkclear": "WKD", "wvclear": "WVD"}[op] + ".clear()"
+    if op == "wsremove":
+        return (f"if S[{a[1]}] is None: out('skip')\nelse:\n"
+                f"    try: WS.remove(S[{a[1]}])\n    except KeyError: out('wsremove exc KeyError')")
+    if op == "wspop":
+        # Which element pop() takes is arbitrary (CPython: set order; C++: the
+        # oldest): the popped element is put back, so only "a live member
+        # came out, or KeyError" is compared.
+        return ("try: x = WS.pop()\nexcept KeyError: out('wspop exc KeyError')\n"
+                "else: out(f'wspop {x in WS}'); WS.add(x)\nx = None")
+    if op in ("ws2add", "ws2disc"):
+        m = "add" if op == "ws2add" else "discard"
+        return f"if S[{a[1]}] is None: out('skip')\nelse: WS2.{m}(S[{a[1]}])"
+    if op == "wsalg":
+        o = "|&-^"[a[1]]
+        return f"out(' '.join(['wsalg {a[1]}'] + sorted(str(o.value) for o in (WS {o} WS2))))"
+    if op == "wscmp":
+        return "out(f'wscmp {WS <= WS2} {WS < WS2} {WS >= WS2} {WS > WS2} {WS == WS2} {WS.isdisjoint(WS2)}')"
+    if op == "wsinpl":
+        o = ["|=", "-=", "^="][a[1]]
+        return f"WS {o} WS2"
+    if op == "wsupd":
+        m = ["update", "difference_update", "symmetric_difference_update"][a[1]]
+        return f"WS.{m}([x for x in (S[{a[2]}], S[{a[3]}]) if x is not None])"
+    if op == "wsiterk":
+        return (f"first = True\nfor o in WS:\n"
+                f"    if first: S[{a[1]}] = None; first = False\n"
+                f"o = None\nout(f'wslen {{len(WS)}}')")
+    if op == "wkupdate":
+        return (f"WKD.update([(k, x) for k, x in ((S[{a[1]}], {a[2]}), (S[{a[3]}], {a[4]})) if k is not None])\n"
+                f"k = x = None")
+    if op == "wvupdate":
+        return (f"WVD.update([(k, x) for k, x in (({a[1]}, S[{a[2]}]), ({a[3]}, S[{a[4]}])) if x is not None])\n"
+                f"k = x = None")
+    if op == "wksetdefault":
+        return f"if S[{a[1]}] is None: out('skip')\nelse: out(f'wksetdefault {{WKD.setdefault(S[{a[1]}], {a[2]})}}')"
+    if op == "wkpopitem":
+        return ("try: k, x = WKD.popitem()\nexcept KeyError: out('wkpopitem exc KeyError')\n"
+                "else: out(f'wkpopitem {k.value}:{x}')\nk = x = None")
+    if op == "wkcopy":
+        return "C2 = WKD.copy(); out(f'wkcopy {len(C2)} {C2 == WKD}'); C2 = None"
+    if op == "wvcopy":
+        return "C2 = WVD.copy(); out(f'wvcopy {len(C2)} {C2 == WVD}'); C2 = None"
+    if op == "wkor":
+        return (f"if S[{a[1]}] is None: out('skip')\nelse:\n"
+                f"    C2 = WKD | {{S[{a[1]}]: {a[2]}}}\n"
+                f"    out(' '.join(['wkor'] + sorted(f'{{k.value}}:{{x}}' for k, x in C2.items())))\n"
+                f"    C2 = k = x = None")
+    if op == "wvor":
+        return (f"if S[{a[2]}] is None: out('skip')\nelse:\n"
+                f"    C2 = WVD | {{{a[1]}: S[{a[2]}]}}\n"
+                f"    out(' '.join(['wvor'] + sorted(f'{{k}}:{{o.value}}' for k, o in C2.items())))\n"
+                f"    C2 = k = o = None")
+    if op == "refws":
+        return (f"if S[{a[2]}] is None: out('skip')\n"
+                f"else: R[{a[1]}] = weakref.ref(S[{a[2]}], mkcbws({L}, {a[3]})); RK[{a[1]}] = 'own'")
     raise ValueError(op)
 
 
@@ -262,6 +351,13 @@ def mkcb(label, raise_, kill):
         if raise_: raise ValueError(f'cb {label}')
     return cb
 
+def mkcbws(label, t):
+    # A callback that uses a weak container while its referent dies.
+    def cb(r):
+        out(f'cbws {label}')
+        if not SILENT[0] and S[t] is not None: WS2.add(S[t])
+    return cb
+
 def finfn(label):
     out(f'fin {label}')
     return label
@@ -272,6 +368,7 @@ def finfn_raise(label):
 
 S = [None] * 8; R = [None] * 8; RK = [None] * 8; F = [None] * 8; P = [None] * 8
 WS = weakref.WeakSet(); WKD = weakref.WeakKeyDictionary(); WVD = weakref.WeakValueDictionary()
+WS2 = weakref.WeakSet(); C2 = None
 '''
 
 
