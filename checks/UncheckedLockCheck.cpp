@@ -79,9 +79,15 @@ UncheckedLockCheck::UncheckedLockCheck(StringRef Name,
       WeakReferences(Options.get("WeakReferences", DefaultWeakReferences)),
       AssertMacros(Options.get("AssertMacros", DefaultAssertMacros)),
       AssertNames(ownership::splitList(AssertMacros)),
+      Summaries([this] {
+        summaries::Options S;
+        S.StrongOwners = ownership::splitList(StrongPointers);
+        return S;
+      }()),
       ModelOptions{ownership::splitList(LockFunctions),
                    ownership::splitList(StrongPointers),
-                   ownership::splitList(WeakReferences), &AssertNames} {
+                   ownership::splitList(WeakReferences), &AssertNames,
+                   &Summaries} {
   // Pre-filter: nothing can be reported without a class that has a lock
   // function ("::std::weak_ptr" of "::std::weak_ptr::lock"); the method names
   // themselves ("operator()") are not identifiers the filter can look for.
@@ -167,6 +173,22 @@ void UncheckedLockCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     std::string What =
         F.Var ? ("'" + F.Var->getName() + "'").str() : "the result of lock()";
+    if (F.Kind == lockmodel::FindingKind::Unchecked && F.Via) {
+      diag(F.Loc, "%0 may be null%select{: it holds a lock() result and| and}1 "
+                  "is passed to %2, which dereferences it without a null "
+                  "check; test it first, as in 'if (auto p = w.lock())'")
+          << What << (F.Var ? 0 : 1) << F.Callee << F.Range;
+      std::string Chain;
+      for (const summaries::Step &S : F.Via->Chain)
+        Chain += (Chain.empty() ? "" : " -> ") + ("'" + S.Callee + "'");
+      if (F.Via->Loc.isValid())
+        diag(F.Via->Loc,
+             Chain.empty() ? "dereferenced here"
+                           : "dereferenced here, through %0",
+             DiagnosticIDs::Note)
+            << Chain;
+      continue;
+    }
     if (F.Kind == lockmodel::FindingKind::Unchecked) {
       diag(F.Loc, "%0 may be null%select{: it holds a lock() result and| and}1 "
                   "is dereferenced without a null check; test it first, as in "

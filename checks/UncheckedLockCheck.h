@@ -4,6 +4,7 @@
 #define WEAKCHECK_CHECKS_UNCHECKEDLOCKCHECK_H
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "summaries/FunctionSummaries.h"
 #include "utils/LockResultModel.h"
 #include "llvm/ADT/DenseSet.h"
 #include <string>
@@ -25,7 +26,10 @@ public:
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
   void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
                            Preprocessor *ModuleExpanderPP) override;
-  void onStartOfTranslationUnit() override { Analysed.clear(); }
+  void onStartOfTranslationUnit() override {
+    Analysed.clear();
+    Summaries.reset();
+  }
 
   /// An expansion of an assertion macro that leaves nothing the analysis can
   /// follow (a debug-only assert that expands to nothing or `(void)0`, a
@@ -44,6 +48,7 @@ private:
   const std::string WeakReferences;
   const std::string AssertMacros;
   const lockmodel::AssertMacroNames AssertNames;
+  summaries::FunctionSummaries Summaries;
   const lockmodel::Options ModelOptions;
   /// Functions already analysed in this translation unit.
   llvm::DenseSet<const FunctionDecl *> Analysed;

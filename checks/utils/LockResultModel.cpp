@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LockResultModel.h"
+#include "summaries/FunctionSummaries.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -154,7 +155,9 @@ using State = TransferState<NoopLattice>;
 
 AST_MATCHER(Expr, nullPtrTyped) { return Node.getType()->isNullPtrType(); }
 
-void assumeDereferenced(const CFGElement &Elt, Environment &Env);
+void assumeDereferenced(const CFGElement &Elt, Environment &Env,
+                        summaries::FunctionSummaries *Summaries,
+                        ASTContext &Ctx);
 
 /// Calls that run only when an assertion's condition failed: the analysis
 /// takes them not to return.
@@ -165,7 +168,8 @@ public:
   LockAnalysis(ASTContext &Ctx, Environment &Env, const lockmodel::Options &Opts,
                const FailureCalls &Failures)
       : DataflowAnalysis(Ctx), Strong(Opts.StrongPointers),
-        Weak(Opts.WeakReferences), Failures(Failures) {
+        Weak(Opts.WeakReferences), Failures(Failures),
+        Summaries(Opts.Summaries) {
     Env.getDataflowAnalysisContext().setSyntheticFieldCallback(
         [this, &Ctx](QualType Ty) -> llvm::StringMap<QualType> {
           if (!Strong.contains(Ty))
@@ -180,7 +184,7 @@ public:
   void transfer(const CFGElement &Elt, NoopLattice &L, Environment &Env) {
     State S(L, Env);
     Transfer(Elt, getASTContext(), S);
-    assumeDereferenced(Elt, Env);
+    assumeDereferenced(Elt, Env, Summaries, getASTContext());
     // An assertion's failure handler: the path ends here.
     if (auto CS = Elt.getAs<CFGStmt>(); CS && Failures.contains(CS->getStmt()))
       Env.assume(Env.arena().makeLiteral(false));
@@ -272,6 +276,7 @@ private:
   ClassNames Strong;
   ClassNames Weak;
   const FailureCalls &Failures;
+  summaries::FunctionSummaries *Summaries;
   llvm::DenseMap<const EnumConstantDecl *, IntegerValue *> Enumerators;
   llvm::DenseMap<std::pair<const Value *, const Value *>, BoolValue *>
       Equalities;
@@ -719,9 +724,44 @@ bool proves(const Environment &Env, const Value *V) {
 }
 
 const ValueDecl *namedVariable(const Expr *E) {
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+  E = E->IgnoreParenImpCasts();
+  // p.get() passed on: name p.
+  if (const auto *Get = dyn_cast<CXXMemberCallExpr>(E);
+      Get && Get->getMethodDecl() && Get->getMethodDecl()->getIdentifier() &&
+      Get->getMethodDecl()->getName() == "get" && Get->getNumArgs() == 0)
+    E = Get->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     return DRE->getDecl();
   return nullptr;
+}
+
+/// The arguments of \p Call that its callee dereferences without a check
+/// (per its summary), with the summary's fact.
+llvm::SmallVector<std::pair<const Expr *, const summaries::Fact *>, 2>
+derefedArguments(const CallExpr *Call, summaries::FunctionSummaries *Summaries,
+                 ASTContext &Ctx) {
+  llvm::SmallVector<std::pair<const Expr *, const summaries::Fact *>, 2> Out;
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  if (!Summaries || !Callee || isa<CXXOperatorCallExpr>(Call))
+    return Out;
+  const summaries::FunctionSummary *S = Summaries->get(Callee, Ctx);
+  if (!S)
+    return Out;
+  for (const summaries::Fact &F : S->Facts) {
+    if (F.Kind != summaries::FactKind::DerefsParam || F.Param < 0 ||
+        static_cast<unsigned>(F.Param) >= Call->getNumArgs())
+      continue;
+    const Expr *Arg = Call->getArg(F.Param);
+    // A by-value parameter is a copy constructed from the argument.
+    if (const auto *Copy =
+            dyn_cast<CXXConstructExpr>(Arg->IgnoreParenImpCasts());
+        Copy && Copy->getNumArgs() == 1)
+      Arg = Copy->getArg(0);
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(Arg))
+      Arg = M->getSubExpr();
+    Out.push_back({Arg, &F});
+  }
+  return Out;
 }
 
 using DiagnoseSwitch =
@@ -760,7 +800,29 @@ DiagnoseSwitch buildDiagnoser(const lockmodel::Options &Opts) {
                       namedVariable(Ptr)}};
     return {};
   };
+  summaries::FunctionSummaries *Summaries = Opts.Summaries;
   return CFGMatchSwitchBuilder<const Environment, llvm::SmallVector<Finding>>()
+      // f(p) where f dereferences that parameter unchecked (a summary).
+      .CaseOfCFGStmt<CallExpr>(
+          callExpr(unless(cxxOperatorCallExpr()),
+                   callee(functionDecl(hasBody(stmt())))),
+          [Summaries, OnStrong, OnRaw](const CallExpr *E,
+                                       const MatchFinder::MatchResult &R,
+                                       const Environment &Env) {
+            llvm::SmallVector<Finding> Out;
+            for (const auto &[Arg, Fact] : derefedArguments(E, Summaries, *R.Context)) {
+              llvm::SmallVector<Finding> F = OnStrong(Arg, Arg->getBeginLoc(), Env);
+              if (F.empty() && Arg->getType()->isPointerType())
+                F = OnRaw(Arg, Arg->getBeginLoc(), Env);
+              for (Finding &One : F)
+                if (One.Kind == FindingKind::Unchecked) {
+                  One.Callee = E->getDirectCallee();
+                  One.Via = Fact;
+                  Out.push_back(One);
+                }
+            }
+            return Out;
+          })
       .CaseOfCFGStmt<CXXOperatorCallExpr>(
           cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
                               argumentCountIs(1), hasArgument(0, M.StrongExpr)),
@@ -786,11 +848,24 @@ DiagnoseSwitch buildDiagnoser(const lockmodel::Options &Opts) {
 
 /// After a dereference the program may assume the pointer is not null (it
 /// would be undefined behaviour otherwise): reports each unchecked path once.
-void assumeDereferenced(const CFGElement &Elt, Environment &Env) {
+void assumeDereferenced(const CFGElement &Elt, Environment &Env,
+                        summaries::FunctionSummaries *Summaries,
+                        ASTContext &Ctx) {
   auto S = Elt.getAs<CFGStmt>();
   if (!S)
     return;
   const Stmt *St = S->getStmt();
+  if (const auto *Call = dyn_cast<CallExpr>(St);
+      Call && Summaries && !isa<CXXOperatorCallExpr>(Call)) {
+    for (const auto &[Arg, Fact] : derefedArguments(Call, Summaries, Ctx)) {
+      if (BoolValue *N = fieldValue(objectLoc(*Arg, Env), NonNull, Env))
+        Env.assume(N->formula());
+      else if (Value *P = Env.getValue(*Arg))
+        if (auto *PN = dyn_cast_or_null<BoolValue>(P->getProperty(NonNull)))
+          Env.assume(PN->formula());
+    }
+    return;
+  }
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St)) {
     if ((Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
         Op->getNumArgs() == 1)

@@ -22,6 +22,11 @@
 #include <string>
 #include <vector>
 
+namespace clang::tidy::weakref::summaries {
+class FunctionSummaries;
+struct Fact;
+} // namespace clang::tidy::weakref::summaries
+
 namespace clang::tidy::weakref::lockmodel {
 
 /// Names of assertion macros: each entry is a macro name or a pattern with
@@ -61,6 +66,10 @@ struct Options {
   /// `(c) ? (void)0 : fail(...)`) is taken not to return, as if the handler
   /// were [[noreturn]]. Null: none.
   const AssertMacroNames *AssertMacros = nullptr;
+  /// Function summaries (checks/summaries/): a lock() result passed to a
+  /// function that dereferences that parameter without a check, directly or
+  /// through further calls, counts as dereferenced. Null: none.
+  summaries::FunctionSummaries *Summaries = nullptr;
 };
 
 enum class FindingKind {
@@ -79,6 +88,10 @@ struct Finding {
   SourceRange Range;
   /// The variable dereferenced, when the pointer is a named variable.
   const ValueDecl *Var = nullptr;
+  /// When the dereference happens in a callee: the function called here and
+  /// its summary's fact (the dereference and the chain of calls to it).
+  const FunctionDecl *Callee = nullptr;
+  const summaries::Fact *Via = nullptr;
 };
 
 /// Matches a call of one of \p Opts.LockFunctions. Each name is split into
