@@ -43,6 +43,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -432,15 +433,19 @@ def profile(weakcheck, tree, entries, sample):
     rows = []
     for e in keep_evenly(entries, sample):
         _, parse_cpu, _ = run_timed(["nice", "-n", "10"] + syntax_only(e), cwd=e["directory"])
-        proc = subprocess.run(["nice", "-n", "10", str(weakcheck), "-p", str(tree / "_wc"),
-                               "--enable-check-profile", "--quiet", "-j1", CONFIG, e["file"]],
-                              capture_output=True, text=True)
-        times, _, _ = run_bench.parse_profiles(proc.stderr)
+        with tempfile.TemporaryFile("w+") as err:
+            _, weakcheck_cpu, _ = run_timed(["nice", "-n", "10", str(weakcheck), "-p", str(tree / "_wc"),
+                                             "--enable-check-profile", "--quiet", "-j1", CONFIG, e["file"]],
+                                            stderr=err)
+            err.seek(0)
+            text = err.read()
+        times, _, _ = run_bench.parse_profiles(text)
         if not times:
             continue
         check, (cpu, _) = max(times.items(), key=lambda kv: kv[1][0])
-        rows.append({"file": e["file"], "parse": parse_cpu, "checks": sum(t[0] for t in times.values()),
-                     "top": check, "top_cpu": cpu})
+        rows.append({"file": e["file"], "parse": parse_cpu, "weakcheck": weakcheck_cpu,
+                     "checks": sum(t[0] for t in times.values()), "top": check, "top_cpu": cpu,
+                     "incomplete": [l for l in text.splitlines() if l.startswith("weakcheck: incomplete")]})
     return rows
 
 
@@ -524,7 +529,7 @@ def main():
         if a.from_results:
             if (results / f"{name}.profile.json").exists():
                 profiles.extend(json.loads((results / f"{name}.profile.json").read_text()))
-            if not (results / f"{name}.summary.json").exists():
+            if not (results / f"{name}.summary.json").exists() or not (results / f"{name}.json").exists():
                 continue
             row = json.loads((results / f"{name}.summary.json").read_text())
             report = json.loads((results / f"{name}.json").read_text())
@@ -600,10 +605,17 @@ def main():
     if profiles:
         lines += ["", "Per-check profile (one TU at a time, -j1): the most expensive check's CPU as a share "
                   "of the TU's -fsyntax-only CPU", "",
-                  "| project | TU | parse CPU (s) | all checks (s) | top check | its share |", "|---|---|---|---|---|---|"]
+                  "| project | TU | parse CPU (s) | weakcheck CPU (s) | all checks (s) | top check | its share |",
+                  "|---|---|---|---|---|---|---|"]
         for r in sorted(profiles, key=lambda r: -r["top_cpu"] / max(r["parse"], 1e-9)):
             lines.append(f"| {r['project']} | {os.path.relpath(r['file'], work)} | {r['parse']:.2f} | "
-                         f"{r['checks']:.3f} | {r['top']} | {100 * r['top_cpu'] / max(r['parse'], 1e-9):.2f}% |")
+                         f"{r.get('weakcheck', 0):.2f} | {r['checks']:.3f} | {r['top']} | "
+                         f"{100 * r['top_cpu'] / max(r['parse'], 1e-9):.2f}% |")
+        parse = sum(r["parse"] for r in profiles)
+        lines += ["", f"Sample total: parse {parse:.2f} s, weakcheck {sum(r.get('weakcheck', 0) for r in profiles):.2f} s "
+                  f"(ratio {sum(r.get('weakcheck', 0) for r in profiles) / max(parse, 1e-9):.3f}), all checks "
+                  f"{sum(r['checks'] for r in profiles):.3f} s "
+                  f"({100 * sum(r['checks'] for r in profiles) / max(parse, 1e-9):.2f}% of parse)"]
     verdicts = load_verdicts(a.verdicts)
     lines += ["", "Findings by verdict (verdicts from " + os.path.relpath(a.verdicts, ROOT) + ")", ""]
     lines += verdict_table(summary, findings, verdicts)
