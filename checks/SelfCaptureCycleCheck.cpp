@@ -82,6 +82,37 @@ bool nameMatches(const NamedDecl *D, const std::vector<std::string> &Patterns) {
   return false;
 }
 
+/// Whether \p E may hold a strong owner: it, or an expression inside it
+/// (lambda captures included, lambda bodies not), has a strong owner type,
+/// or it names a local variable (which may be a callable holding one).
+bool mayHoldOwner(const Stmt *S, const ownership::Ownership &Model,
+                  unsigned Depth) {
+  if (!S || Depth > 8)
+    return false;
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    if (Model.isStrongOwner(E->getType()))
+      return true;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl());
+          V && V->isLocalVarDecl())
+        return true;
+  }
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
+    for (const LambdaCapture &C : Lambda->captures())
+      if (C.capturesVariable())
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
+            V && (Model.isStrongOwner(V->getType()) ||
+                  (V->isInitCapture() && V->getInit() &&
+                   mayHoldOwner(V->getInit(), Model, Depth + 1))))
+          return true;
+    return false;
+  }
+  for (const Stmt *Child : S->children())
+    if (mayHoldOwner(Child, Model, Depth + 1))
+      return true;
+  return false;
+}
+
 /// `storage = callable`, `storage += callable`, `storage.store(callable)`
 /// or `f(storage, callable)` where the callable holds a strong owner of an
 /// object that holds the storage. A call whose callee's body is visible
@@ -132,6 +163,12 @@ AST_MATCHER_P2(Expr, storesCallableOwningItsHolder,
     llvm::SmallVector<const Expr *, 2> Args(Call->arguments());
     return TryStore(MemberCall->getImplicitObjectArgument(), Args, false);
   }
+  // Cheap first: only a call with an argument that may hold a strong owner
+  // needs the callee's summary.
+  if (llvm::none_of(Call->arguments(), [&](const Expr *A) {
+        return mayHoldOwner(A, *Model, 0);
+      }))
+    return false;
   const summaries::FunctionSummary *S = Rules->Summaries->get(Def, Ctx);
   if (!S)
     return false;

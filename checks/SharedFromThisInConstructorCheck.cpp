@@ -61,9 +61,26 @@ void SharedFromThisInConstructorCheck::check(
   std::vector<thisescape::Event> Events =
       Requests->fromThis(Ctor, *Result.Context);
   // Deeper call chains, from the function summaries.
-  std::vector<thisescape::Event> Deeper = thisescape::summaryEvents(
-      Ctor, Summaries, *Result.Context, Events, /*OwnerRequestsOnly=*/true);
-  Events.insert(Events.end(), Deeper.begin(), Deeper.end());
+  // Only a class with an EnableSharedFromThis base can ask for an owner of
+  // itself: the summaries are computed for those alone.
+  if (EsftBases.empty())
+    EsftBases = utils::options::parseStringList(EnableSharedFromThis);
+  const CXXRecordDecl *Class = Ctor->getParent();
+  const bool HasEsftBase =
+      Class->hasDefinition() &&
+      !Class->forallBases([&](const CXXRecordDecl *Base) {
+        const CXXRecordDecl *B = Base;
+        if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(B))
+          B = Spec->getSpecializedTemplate()->getTemplatedDecl();
+        const std::string Name = "::" + B->getQualifiedNameAsString();
+        return llvm::none_of(EsftBases,
+                             [&](StringRef N) { return N == Name; });
+      });
+  if (HasEsftBase) {
+    std::vector<thisescape::Event> Deeper = thisescape::summaryEvents(
+        Ctor, Summaries, *Result.Context, Events, /*OwnerRequestsOnly=*/true);
+    Events.insert(Events.end(), Deeper.begin(), Deeper.end());
+  }
   for (const thisescape::Event &E : Events) {
     std::string Event, Consequence;
     switch (E.Kind) {

@@ -30,6 +30,7 @@ private:
   const unsigned CallDepth;
   const unsigned SummaryDepth;
   summaries::FunctionSummaries Summaries;
+  std::vector<StringRef> EsftBases;
   std::unique_ptr<thisescape::EscapeFinder> Requests;
 };
 
