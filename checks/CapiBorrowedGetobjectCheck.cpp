@@ -8,6 +8,8 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Regex.h"
@@ -81,7 +83,28 @@ StringRef calleeName(const CallExpr &Call) {
 struct CapiBorrowConfig {
   NamePatterns Fetch, Strong, Safe, BorrowedReturn;
   summaries::PythonCodeSummary Summary;
+  /// Whether a macro named in Fetch was expanded in this translation unit:
+  /// the macro-expression matcher, which looks at every expression, has
+  /// nothing to find otherwise.
+  bool FetchMacroExpanded = false;
 };
+
+namespace {
+/// Notes the expansion of a fetch macro.
+class FetchMacroWatcher : public PPCallbacks {
+public:
+  explicit FetchMacroWatcher(CapiBorrowConfig &Config) : Config(Config) {}
+  void MacroExpands(const Token &Name, const MacroDefinition &, SourceRange,
+                    const MacroArgs *) override {
+    if (!Config.FetchMacroExpanded && Name.getIdentifierInfo() &&
+        Config.Fetch.contains(Name.getIdentifierInfo()->getName()))
+      Config.FetchMacroExpanded = true;
+  }
+
+private:
+  CapiBorrowConfig &Config;
+};
+} // namespace
 
 namespace {
 
@@ -448,7 +471,8 @@ AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<CapiBorrowConfig>,
 /// `(Py_REFCNT(...) > 0 ? ((PyWeakReference *)(ref))->wr_object : Py_None)`.
 AST_MATCHER_P(Expr, isWholeExpansionOfMacroIn, std::shared_ptr<CapiBorrowConfig>,
               Config) {
-  if (isa<CallExpr>(Node) || isa<ImplicitCastExpr>(Node))
+  if (!Config->FetchMacroExpanded || isa<CallExpr>(Node) ||
+      isa<ImplicitCastExpr>(Node) || !Node.getBeginLoc().isMacroID())
     return false;
   const SourceManager &SM = Finder->getASTContext().getSourceManager();
   const LangOptions &LO = Finder->getASTContext().getLangOpts();
@@ -514,6 +538,13 @@ void CapiBorrowedGetobjectCheck::storeOptions(
 
 void CapiBorrowedGetobjectCheck::onEndOfTranslationUnit() {
   Config->Summary.reset();
+  Config->FetchMacroExpanded = false;
+}
+
+void CapiBorrowedGetobjectCheck::registerPPCallbacks(
+    const SourceManager &, Preprocessor *PP, Preprocessor *) {
+  Config->FetchMacroExpanded = false;
+  PP->addPPCallbacks(std::make_unique<FetchMacroWatcher>(*Config));
 }
 
 void CapiBorrowedGetobjectCheck::registerMatchers(MatchFinder *Finder) {
@@ -527,10 +558,11 @@ void CapiBorrowedGetobjectCheck::registerMatchers(MatchFinder *Finder) {
                misusesBorrowedResult(Config))
           .bind("fetch"),
       this);
-  // The same as a macro expression (CPython 3.10 and earlier).
-  Finder->addMatcher(expr(isWholeExpansionOfMacroIn(Config),
-                          unless(isInTemplateInstantiation()),
-                          misusesBorrowedResult(Config))
+  // The same as a macro expression (CPython 3.10 and earlier), which is
+  // parenthesised: only parenthesised expressions need to be looked at.
+  Finder->addMatcher(parenExpr(isWholeExpansionOfMacroIn(Config),
+                               unless(isInTemplateInstantiation()),
+                               misusesBorrowedResult(Config))
                          .bind("fetch"),
                      this);
 }

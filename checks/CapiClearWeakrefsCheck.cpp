@@ -111,8 +111,20 @@ AST_MATCHER(Expr, hasManagedWeakrefFlag) {
   return V && (static_cast<uint64_t>(*V) & ManagedWeakrefFlag) != 0;
 }
 
-AST_MATCHER_P(QualType, isTypedefNamed, std::string, Name) {
-  return isNamedType(Node, Name);
+/// A type spelt through a typedef named \p Typedef, or whose canonical type
+/// is a struct named \p Record, compared by identifier: this runs on every
+/// variable of the translation unit, where hasName's qualified-name
+/// building would cost more than parsing.
+AST_MATCHER_P2(QualType, isTypedefOrRecordNamed, std::string, Typedef,
+               std::string, Record) {
+  if (Node.isNull())
+    return false;
+  if (const RecordDecl *RD = Node->getAsRecordDecl();
+      RD && RD->getIdentifier() && RD->getName() == Record)
+    return true;
+  if (!Node->getAs<TypedefType>())
+    return false;
+  return isNamedType(Node, Typedef);
 }
 
 /// An element `{Slot, Inner}` of a PyType_Slot array initializer.
@@ -422,9 +434,8 @@ void CapiClearWeakrefsCheck::registerMatchers(MatchFinder *Finder) {
 
   // A static type: `PyTypeObject T = {..., .tp_weaklistoffset = offsetof(...)}`
   // (designated or positional), or 3.12's Py_TPFLAGS_MANAGED_WEAKREF.
-  const auto TypeObject = qualType(anyOf(
-      isTypedefNamed("PyTypeObject"),
-      hasCanonicalType(recordType(hasDeclaration(recordDecl(hasName("_typeobject")))))));
+  const auto TypeObject =
+      qualType(isTypedefOrRecordNamed("PyTypeObject", "_typeobject"));
   const auto WeaklistOffset =
       hasFieldInit("tp_weaklistoffset", expr(isNotZero()).bind("offset"));
   const auto ManagedWeakref =
@@ -454,7 +465,7 @@ void CapiClearWeakrefsCheck::registerMatchers(MatchFinder *Finder) {
   const auto SpecManagedWeakref =
       hasFieldInit("flags", expr(hasManagedWeakrefFlag()).bind("managed"));
   Finder->addMatcher(
-      varDecl(hasType(qualType(isTypedefNamed("PyType_Spec"))),
+      varDecl(hasType(qualType(isTypedefOrRecordNamed("PyType_Spec", "PyType_Spec"))),
               hasInitializer(initListExpr(
                   anyOf(WeaklistMember, SpecManagedWeakref),
                   hasFieldInit("slots", SlotsArray(hasTypeSlot(

@@ -44,6 +44,19 @@ std::vector<StringRef> list(const std::string &S) {
   return utils::options::parseStringList(S);
 }
 
+/// An initializer list of a struct that has a field named \p Field (by
+/// identifier: this runs on every initializer list of the translation unit,
+/// where hasName's qualified-name building would cost more than parsing).
+AST_MATCHER_P(InitListExpr, initListOfRecordWithField, std::string, Field) {
+  const RecordDecl *RD = Node.getType()->getAsRecordDecl();
+  if (!RD)
+    return false;
+  for (const FieldDecl *F : RD->fields())
+    if (F->getIdentifier() && F->getName() == Field)
+      return true;
+  return false;
+}
+
 /// The name of the variable or field an assignment stores into, through
 /// array subscripts: `state->free_list[n] = op` stores into `free_list`.
 StringRef destinationName(const Stmt *Store) {
@@ -85,6 +98,7 @@ DestructorResurrectionCheck::DestructorResurrectionCheck(
         S.StoringMethods = summaries::splitOption(InsertMethods);
         return S;
       }()) {
+  CapiStores = list(CapiStoreFunctions);
   for (StringRef Entry : list(FreeListNames))
     if (!Entry.trim().empty())
       FreeLists.emplace_back(("^(" + Entry.trim() + ")$").str(),
@@ -131,8 +145,7 @@ void DestructorResurrectionCheck::registerMatchers(MatchFinder *Finder) {
   const auto DeallocFunction = ignoringParenCasts(
       declRefExpr(to(functionDecl(isDefinition()).bind("dealloc"))));
   const auto RecordWith = [](StringRef Field) {
-    return hasType(qualType(hasCanonicalType(
-        hasDeclaration(recordDecl(has(fieldDecl(hasName(Field))))))));
+    return initListOfRecordWithField(Field.str());
   };
   const auto TypeObjectInit =
       initListExpr(RecordWith("tp_dealloc"), forEach(expr(DeallocFunction)))
@@ -145,10 +158,11 @@ void DestructorResurrectionCheck::registerMatchers(MatchFinder *Finder) {
       isAssignmentOperator(),
       hasLHS(memberExpr(member(hasName("tp_dealloc")))),
       hasRHS(DeallocFunction));
-  Finder->addMatcher(
-      traverse(TK_AsIs, expr(anyOf(TypeObjectInit, SlotInit, SlotAssign))
-                            .bind("installs")),
-      this);
+  // One matcher per node kind: the match finder then tries each only on
+  // nodes of its kind, not on every expression of the translation unit.
+  Finder->addMatcher(TypeObjectInit, this);
+  Finder->addMatcher(SlotInit, this);
+  Finder->addMatcher(SlotAssign, this);
 }
 
 void DestructorResurrectionCheck::check(
@@ -187,17 +201,100 @@ void DestructorResurrectionCheck::check(
   const FunctionDecl *Def = Dealloc->getDefinition();
   if (!Def || !Reported.insert(Def).second)
     return;
+  // The escape walk is costly (matchers over each body it enters); most
+  // deallocs store nothing and call no store function.
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  if (!mayStoreObject(Def, 0, 0, Seen, *Result.Context))
+    return;
   for (const thisescape::Event &E :
        CapiEscapes->fromFirstParameter(Def, *Result.Context))
     if (!parksOnFreeList(E))
       report(E, Def, /*IsDealloc=*/true);
 }
 
+bool DestructorResurrectionCheck::mayStoreObject(
+    const FunctionDecl *F, unsigned Param, unsigned Depth,
+    llvm::SmallPtrSetImpl<const FunctionDecl *> &Seen, ASTContext &Ctx) const {
+  const FunctionDecl *Def = F ? F->getDefinition() : nullptr;
+  if (!Def || !Def->getBody() || Param >= Def->getNumParams() ||
+      !Seen.insert(Def).second ||
+      Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
+    return false;
+  // The object: the parameter, and locals initialised from it.
+  llvm::SmallPtrSet<const VarDecl *, 4> Object{Def->getParamDecl(Param)};
+  auto IsObject = [&](const Expr *E) {
+    const auto *Ref = dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenCasts() : nullptr);
+    const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+    return Var && Object.contains(Var);
+  };
+  // `&self->member`: an address into the object.
+  auto Mentions = [&](auto &&Self, const Stmt *S) -> bool {
+    if (!S)
+      return false;
+    if (const auto *E = dyn_cast<Expr>(S); E && IsObject(E))
+      return true;
+    for (const Stmt *Child : S->children())
+      if (Self(Self, Child))
+        return true;
+    return false;
+  };
+  bool Found = false;
+  auto Visit = [&](auto &&Self, const Stmt *S) -> void {
+    if (!S || Found)
+      return;
+    if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+        Assign && Assign->isAssignmentOp()) {
+      const auto *Addr = dyn_cast<UnaryOperator>(Assign->getRHS()->IgnoreParenCasts());
+      // Parking the object on a free list is not a store the walk reports.
+      if ((IsObject(Assign->getRHS()) && !isFreeList(destinationName(Assign))) ||
+          (Addr && Addr->getOpcode() == UO_AddrOf &&
+           Mentions(Mentions, Addr->getSubExpr()))) {
+        Found = true;
+        return;
+      }
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D)) {
+          if (V->isStaticLocal()) {
+            Found = true;
+            return;
+          }
+          if (IsObject(V->getInit()))
+            Object.insert(V);
+        }
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      // Calls through pointers are not entered by the escape walk either.
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        if (Callee->getIdentifier() &&
+            llvm::is_contained(CapiStores, Callee->getName())) {
+          Found = true;
+          return;
+        }
+        if (Depth < CallDepth)
+          for (unsigned I = 0; I < Call->getNumArgs(); ++I)
+            if (IsObject(Call->getArg(I)) &&
+                mayStoreObject(Callee, I, Depth + 1, Seen, Ctx)) {
+              Found = true;
+              return;
+            }
+      }
+    }
+    for (const Stmt *Child : S->children())
+      Self(Self, Child);
+  };
+  Visit(Visit, Def->getBody());
+  return Found;
+}
+
 bool DestructorResurrectionCheck::parksOnFreeList(
     const thisescape::Event &E) const {
   if (E.Kind != thisescape::EventKind::Stored)
     return false;
-  StringRef Name = destinationName(E.Site);
+  return isFreeList(destinationName(E.Site));
+}
+
+bool DestructorResurrectionCheck::isFreeList(StringRef Name) const {
   return !Name.empty() &&
          llvm::any_of(FreeLists, [&](const llvm::Regex &R) { return R.match(Name); });
 }

@@ -36,6 +36,17 @@ private:
   /// A tp_dealloc's store of the object into a free list or a one-slot
   /// cache (`FreeListNames`): its memory parked for reuse, not resurrected.
   bool parksOnFreeList(const thisescape::Event &E) const;
+  /// Whether \p Name (of a variable or field stored into) is one of
+  /// FreeListNames.
+  bool isFreeList(StringRef Name) const;
+  /// A cheap syntactic pre-test of a tp_dealloc (\p Param is the object)
+  /// and the functions it passes the object to (CallDepth deep): whether any
+  /// of them assigns the object or an address, initialises a static local
+  /// or calls one of CapiStoreFunctions. Without any of these the object
+  /// cannot escape, and the costly escape walk is skipped.
+  bool mayStoreObject(const FunctionDecl *F, unsigned Param, unsigned Depth,
+                      llvm::SmallPtrSetImpl<const FunctionDecl *> &Seen,
+                      ASTContext &Ctx) const;
 
   const std::string EnableSharedFromThis;
   const std::string StrongOwners;
@@ -50,6 +61,7 @@ private:
   const unsigned SummaryDepth;
   summaries::FunctionSummaries Summaries;
   std::vector<llvm::Regex> FreeLists;
+  std::vector<StringRef> CapiStores;
   std::unique_ptr<thisescape::EscapeFinder> Escapes;
   std::unique_ptr<thisescape::EscapeFinder> CapiEscapes;
   llvm::SmallPtrSet<const FunctionDecl *, 8> Reported;
