@@ -125,6 +125,25 @@ std::pair<const Expr *, DynTypedNode> valueParent(const Expr *E,
   }
 }
 
+/// The index of the argument of \p Call that \p E is (through parens and
+/// casts), or the number of arguments.
+unsigned argumentIndex(const CallExpr &Call, const Expr *E) {
+  for (unsigned I = 0; I < Call.getNumArgs(); ++I) {
+    const Expr *A = Call.getArg(I);
+    while (true) {
+      if (A == E)
+        return I;
+      if (const auto *P = dyn_cast<ParenExpr>(A))
+        A = P->getSubExpr();
+      else if (const auto *C = dyn_cast<CastExpr>(A))
+        A = C->getSubExpr();
+      else
+        break;
+    }
+  }
+  return Call.getNumArgs();
+}
+
 bool isLocalVariable(const Decl *D) {
   const auto *Var = dyn_cast_or_null<VarDecl>(D);
   return Var && Var->hasLocalStorage();
@@ -205,6 +224,47 @@ public:
   bool runsPython(const CallExpr &Call,
                   std::vector<const CallExpr *> *Chain = nullptr) {
     return Config.Summary.callRunsPython(Call, Ctx, Chain);
+  }
+
+  /// For a call that can run Python code and receives the borrowed
+  /// reference as argument \p Arg: whether the callee can still use it
+  /// after the Python code ran. For a callee defined in the translation
+  /// unit, whether its parameter (or a local initialised from it) is named
+  /// after (in source order) the first call that runs Python code on its
+  /// success path; otherwise yes.
+  bool usesArgumentAfterPython(const CallExpr &Call, unsigned Arg) {
+    const FunctionDecl *FD = Call.getDirectCallee();
+    const FunctionDecl *Def = nullptr;
+    if (!FD || !FD->hasBody(Def) || !Def->getBody() ||
+        Arg >= Def->getNumParams() ||
+        Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
+      return true;
+    const CallExpr *Witness = Config.Summary.successPathCall(*Def, Ctx);
+    if (!Witness)
+      return true;
+    const SourceManager &SM = Ctx.getSourceManager();
+    llvm::SmallPtrSet<const VarDecl *, 4> Object{Def->getParamDecl(Arg)};
+    bool Used = false;
+    auto Visit = [&](auto &&Self, const Stmt *S) -> void {
+      if (!S || Used)
+        return;
+      if (const auto *DS = dyn_cast<DeclStmt>(S))
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit())
+            if (const auto *R = dyn_cast<DeclRefExpr>(V->getInit()->IgnoreParenCasts());
+                R && isa<VarDecl>(R->getDecl()) &&
+                Object.contains(cast<VarDecl>(R->getDecl())))
+              Object.insert(V);
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
+          Ref && isa<VarDecl>(Ref->getDecl()) &&
+          Object.contains(cast<VarDecl>(Ref->getDecl())) &&
+          SM.isBeforeInTranslationUnit(Witness->getBeginLoc(), Ref->getBeginLoc()))
+        Used = true;
+      for (const Stmt *Child : S->children())
+        Self(Self, Child);
+    };
+    Visit(Visit, Def->getBody());
+    return Used;
   }
 
   /// Whether a return of the borrowed reference is the contract of the
@@ -356,7 +416,8 @@ std::optional<Finding> trackVariable(const FunctionDecl &Func,
           if (S.K == State::Stale) {
             Found(Use::Deref, Ref, S.Call);
             S = State();
-          } else if (S.K == State::Fresh && C.Call && A.runsPython(*C.Call)) {
+          } else if (S.K == State::Fresh && C.Call && A.runsPython(*C.Call) &&
+                     A.usesArgumentAfterPython(*C.Call, argumentIndex(*C.Call, Ref))) {
             // The callee can drop the last reference while it runs.
             Found(Use::Passed, Ref, C.Call);
             S = State();
@@ -432,7 +493,8 @@ AST_MATCHER_P(Expr, misusesBorrowedResult, std::shared_ptr<CapiBorrowConfig>,
   if (C.Kind == Use::Return &&
       A.returnsBorrowedByContract(enclosingFunction(Node, Ctx)))
     return false;
-  if (C.Kind == Use::Deref && C.Call && A.runsPython(*C.Call)) {
+  if (C.Kind == Use::Deref && C.Call && A.runsPython(*C.Call) &&
+      A.usesArgumentAfterPython(*C.Call, argumentIndex(*C.Call, &Node))) {
     Builder->setBinding("use", DynTypedNode::create(Node));
     Builder->setBinding("passed", DynTypedNode::create(*C.Call));
     return true;

@@ -292,3 +292,24 @@ static PyObject *repr_address(PyObject *ref, PyObject *list) {
 static PyObject *repr_object(PyObject *ref) {
   return PyUnicode_FromFormat("<proxy to %R>", PyWeakref_GET_OBJECT(ref)); // expected-warning{{borrowed reference from 'PyWeakref_GET_OBJECT' is passed to 'PyUnicode_FromFormat', which can run Python code}}
 }
+
+// A helper defined in the translation unit that runs Python code (releases
+// the GIL) only after its last use of the borrowed argument: silent; one
+// that uses the argument afterwards: reported.
+static void close_first(Holder *self) {
+  PyObject *cached = self->cached;
+  self->cached = NULL;
+  PyObject_CallNoArgs(cached);
+}
+static void close_then_touch(Holder *self) {
+  PyObject_CallNoArgs(self->ref); // expected-note{{'close_then_touch' can run Python code through this call}}
+  self->cached = NULL;
+}
+static void close_all(PyObject *ref) {
+  PyObject *obj = PyWeakref_GetObject(ref);
+  if (Py_IsNone(obj))
+    return;
+  close_first((Holder *)obj);
+  PyObject *again = PyWeakref_GetObject(ref); // expected-note{{'again' fetched here}}
+  close_then_touch((Holder *)again); // expected-warning{{'again' from 'PyWeakref_GetObject' is passed to 'close_then_touch', which can run Python code}}
+}

@@ -1,6 +1,9 @@
-// Restates python/cpython Modules/_sqlite/blob.c, pysqlite_close_all_blobs
-// as CPython 3.13 has it (gh-105927): a strong reference from
-// PyWeakref_GetRef is held while close_blob releases the GIL.
+// Restates python/cpython Modules/_sqlite/blob.c, pysqlite_close_all_blobs:
+// CPython 3.11-3.12 pass the borrowed blob from PyWeakref_GetObject to
+// close_blob, which releases the GIL around sqlite3_blob_close but only
+// after its last use of the blob (found by the corpus triage: not a use
+// after the Python code ran); CPython 3.13 (gh-105927) holds a strong
+// reference from PyWeakref_GetRef. Both are silent.
 #include "capi_realworld.h"
 
 typedef struct sqlite3_blob sqlite3_blob;
@@ -23,6 +26,15 @@ static void close_blob(Blob *self) {
     Py_BEGIN_ALLOW_THREADS
     sqlite3_blob_close(blob);
     Py_END_ALLOW_THREADS
+  }
+}
+
+void close_all_blobs_311(Connection *self) {
+  for (int i = 0; i < PyList_GET_SIZE(self->blobs); i++) {
+    PyObject *weakref = PyList_GET_ITEM(self->blobs, i);
+    PyObject *blob = PyWeakref_GetObject(weakref);
+    if (!Py_IsNone(blob))
+      close_blob((Blob *)blob);
   }
 }
 
