@@ -147,63 +147,18 @@ class weak_key_dict {
 
    private:
     friend class weak_key_dict;
+    template <class, class, int, class, class>
+    friend class detail::dict_view;
     explicit iterator(std::shared_ptr<core> c) : cur_(std::move(c)) {}
     detail::cursor<core, entry, pin_t> cur_;
   };
   using const_iterator = iterator;
 
-  /// A live view of the dict (Python's keys()/values()/items()): iterating
-  /// it iterates the dict (Proj picks the part); it shares the dict's state.
-  template <int Part>
-  class view {
-   public:
-    class iterator {
-     public:
-      using iterator_concept = std::input_iterator_tag;
-      using iterator_category = std::input_iterator_tag;
-      using difference_type = std::ptrdiff_t;
-      using value_type = std::conditional_t<Part == 0, std::shared_ptr<K>,
-                                            std::conditional_t<Part == 1, V, std::pair<std::shared_ptr<K>, V>>>;
-      using reference = std::conditional_t<Part == 0, std::shared_ptr<K>,
-                                           std::conditional_t<Part == 1, V&, item_ref<std::shared_ptr<K>, V&>>>;
-      iterator() = default;
-      reference operator*() const noexcept {
-        if constexpr (Part == 0) return it_.key();
-        else if constexpr (Part == 1) return it_.value();
-        else return *it_;
-      }
-      iterator& operator++() {
-        ++it_;
-        return *this;
-      }
-      iterator operator++(int) {
-        iterator t = *this;
-        ++it_;
-        return t;
-      }
-      friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.it_ == b.it_; }
-
-     private:
-      friend class view;
-      explicit iterator(weak_key_dict::iterator it) : it_(std::move(it)) {}
-      weak_key_dict::iterator it_;
-    };
-    iterator begin() const { return iterator(weak_key_dict::iterator(core_)); }
-    iterator end() const noexcept { return iterator(); }
-    size_type size() const noexcept {
-      std::lock_guard<detail::mutex> g(core_->mu);
-      return core_->live;
-    }
-    bool empty() const noexcept { return size() == 0; }
-
-   private:
-    friend class weak_key_dict;
-    explicit view(std::shared_ptr<core> c) : core_(std::move(c)) {}
-    std::shared_ptr<core> core_;
-  };
-  using keys_view = view<0>;
-  using values_view = view<1>;
-  using items_view = view<2>;
+  /// Live views (Python's keys(), values(), items()): iterating one
+  /// iterates the dict; they share the dict's state.
+  using keys_view = detail::dict_view<core, iterator, 0, std::shared_ptr<K>, std::shared_ptr<K>>;
+  using values_view = detail::dict_view<core, iterator, 1, V, V&>;
+  using items_view = detail::dict_view<core, iterator, 2, std::pair<std::shared_ptr<K>, V>, item_ref<std::shared_ptr<K>, V&>>;
 
   // (checked here, not in the class body, so that a weak_key_dict of T can be a member of T)
   weak_key_dict() : core_(std::make_shared<core>()) {

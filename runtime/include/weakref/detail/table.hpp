@@ -367,6 +367,55 @@ Entry* find_referent(const table_core& c, std::unique_lock<mutex>& g, const T* p
   }
 }
 
+/// A live view of a weak dict (Python's keys(), values(), items()):
+/// iterating it iterates the dict (`It`, made from the shared state `Core`);
+/// Part 0 yields it.key(), 1 it.value(), 2 *it. It shares the dict's state,
+/// so it stays valid after the dict handle is gone.
+template <class Core, class It, int Part, class Value, class Ref>
+class dict_view {
+ public:
+  class iterator {
+   public:
+    using iterator_concept = std::input_iterator_tag;
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = Value;
+    using reference = Ref;
+    iterator() = default;
+    reference operator*() const noexcept {
+      if constexpr (Part == 0) return it_.key();
+      else if constexpr (Part == 1) return it_.value();
+      else return *it_;
+    }
+    iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator t = *this;
+      ++it_;
+      return t;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.it_ == b.it_; }
+
+   private:
+    friend class dict_view;
+    explicit iterator(It it) : it_(std::move(it)) {}
+    It it_;
+  };
+  explicit dict_view(std::shared_ptr<Core> c) noexcept : core_(std::move(c)) {}
+  iterator begin() const { return iterator(It(core_)); }
+  iterator end() const noexcept { return iterator(); }
+  std::size_t size() const noexcept {
+    std::lock_guard<mutex> g(core_->mu);
+    return core_->live;
+  }
+  bool empty() const noexcept { return size() == 0; }
+
+ private:
+  std::shared_ptr<Core> core_;
+};
+
 /// Key types whose equality and copy are known not to call back into user
 /// code: compared and copied under the lock (fast path).
 template <class K>
