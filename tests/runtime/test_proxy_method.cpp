@@ -174,6 +174,13 @@ TEST(Proxy, P1_ForwardsOperatorsPinningTheReferent) {
   }
   EXPECT_FALSE(pb.alive());
 
+  // Containers of proxies: the proxy's operators (hidden friends, found by
+  // ADL for std::vector<proxy<T>>::iterator too) stay out of the way.
+  std::vector<proxy<Num>> ps{p, p};
+  EXPECT_EQ(ps.end() - ps.begin(), 2);
+  EXPECT_TRUE(ps.begin() < ps.end());
+  EXPECT_TRUE(ps[1] == 8);
+
   n.reset();
   EXPECT_THROW((void)(p + 1), weakref::reference_error);
   EXPECT_THROW((void)(1 - p), weakref::reference_error);

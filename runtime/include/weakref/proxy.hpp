@@ -115,7 +115,11 @@ class pinning_iterator {
 
 template <class T>
 class proxy {
+  template <class P>
+  static constexpr bool self = std::is_same_v<std::remove_cvref_t<P>, proxy>;
+
  public:
+  using element_type = T;
   /// What operator-> returns: holds the referent for the full-expression.
   class pinned {
    public:
@@ -147,9 +151,9 @@ class proxy {
       return *this;
     }
     item(const item&) = default;
-    template <detail::not_proxy V>
-      requires requires(const E& e, const V& v) { e == v; }
-    friend bool operator==(const item& a, const V& v) {
+    template <class I, detail::not_proxy V>
+      requires std::is_same_v<I, item> && requires(const E& e, const V& v) { e == v; }
+    friend bool operator==(const I& a, const V& v) {
       return static_cast<bool>(*a.elem_ == v);
     }
 
@@ -273,16 +277,20 @@ class proxy {
 
   // ---- operators of the referent (Python: the number and comparison
   // protocols of proxy objects) ------------------------------------------
+// The proxy operand is a deduced parameter checked first (`self<P>`), so
+// that these hidden friends, which ADL also finds for types merely
+// associated with proxy<T> (e.g. std::vector<proxy<T>>::iterator), reject
+// such operands before their other constraints are looked at.
 #define WEAKREF_PROXY_BINARY(OP)                                                                    \
-  template <detail::not_proxy V>                                                                    \
-    requires requires(T& t, V&& v) { t OP std::forward<V>(v); }                                     \
-  friend auto operator OP(const proxy& p, V&& v) {                                                  \
+  template <class P, detail::not_proxy V>                                                           \
+    requires self<P> && requires(T& t, V&& v) { t OP std::forward<V>(v); }                          \
+  friend auto operator OP(P&& p, V&& v) {                                                           \
     std::shared_ptr<T> sp = p.pin();                                                                \
     return detail::by_value_t<decltype(*sp OP std::forward<V>(v))>(*sp OP std::forward<V>(v));      \
   }                                                                                                 \
-  template <detail::not_proxy V>                                                                    \
-    requires requires(T& t, V&& v) { std::forward<V>(v) OP t; }                                     \
-  friend decltype(auto) operator OP(V&& v, const proxy& p) {                                        \
+  template <detail::not_proxy V, class P>                                                           \
+    requires self<P> && requires(T& t, V&& v) { std::forward<V>(v) OP t; }                          \
+  friend decltype(auto) operator OP(V&& v, P&& p) {                                                 \
     std::shared_ptr<T> sp = p.pin();                                                                \
     using R = decltype(std::forward<V>(v) OP * sp);                                                 \
     if constexpr (std::is_lvalue_reference_v<V> && std::is_lvalue_reference_v<R> &&                 \
@@ -292,11 +300,12 @@ class proxy {
       return detail::by_value_t<R>(std::forward<V>(v) OP * sp);                                     \
     }                                                                                               \
   }                                                                                                 \
-  template <class U>                                                                                \
-    requires requires(T& t, U& u) { t OP u; }                                                       \
-  friend auto operator OP(const proxy& a, const proxy<U>& b) {                                      \
+  template <class P, class Q>                                                                       \
+    requires self<P> && detail::is_proxy<std::remove_cvref_t<Q>>::value &&                          \
+             requires(T& t, typename std::remove_cvref_t<Q>::element_type& u) { t OP u; }           \
+  friend auto operator OP(P&& a, Q&& b) {                                                           \
     std::shared_ptr<T> sa = a.pin();                                                                \
-    std::shared_ptr<U> sb = b.pin();                                                                \
+    auto sb = b.pin();                                                                              \
     return detail::by_value_t<decltype(*sa OP * sb)>(*sa OP * sb);                                  \
   }
   WEAKREF_PROXY_BINARY(+)
@@ -316,17 +325,18 @@ class proxy {
 #undef WEAKREF_PROXY_BINARY
 
   // == (and the != C++20 derives from it, both operand orders).
-  template <detail::not_proxy V>
-    requires requires(const T& t, const V& v) { t == v; }
-  friend bool operator==(const proxy& p, const V& v) {
+  template <class P, detail::not_proxy V>
+    requires self<P> && requires(const T& t, const V& v) { t == v; }
+  friend bool operator==(const P& p, const V& v) {
     std::shared_ptr<T> sp = p.pin();
     return static_cast<bool>(*sp == v);
   }
-  template <class U>
-    requires requires(const T& t, const U& u) { t == u; }
-  friend bool operator==(const proxy& a, const proxy<U>& b) {
+  template <class P, class Q>
+    requires self<P> && detail::is_proxy<Q>::value &&
+             requires(const T& t, const typename Q::element_type& u) { t == u; }
+  friend bool operator==(const P& a, const Q& b) {
     std::shared_ptr<T> sa = a.pin();
-    std::shared_ptr<U> sb = b.pin();
+    auto sb = b.pin();
     return static_cast<bool>(*sa == *sb);
   }
 
