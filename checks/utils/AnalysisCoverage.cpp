@@ -2,7 +2,9 @@
 
 #include "utils/AnalysisCoverage.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallString.h"
 
 namespace clang::tidy::weakref::coverage {
 namespace {
@@ -20,9 +22,13 @@ void record(const ClangTidyCheck &Check, const FunctionDecl &Func,
   I.Function = Method && Method->getParent()->isLambda()
                    ? "lambda"
                    : Func.getQualifiedNameAsString();
-  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Func.getLocation()));
+  SourceLocation Loc = SM.getExpansionLoc(Func.getLocation());
+  PresumedLoc P = SM.getPresumedLoc(Loc);
   if (P.isValid()) {
-    I.File = P.getFilename();
+    // Relative to the compile command's directory, not the tool's.
+    llvm::SmallString<256> Path(P.getFilename());
+    SM.getFileManager().makeAbsolutePath(Path);
+    I.File = std::string(Path);
     I.Line = P.getLine();
     I.Column = P.getColumn();
   }

@@ -51,7 +51,11 @@ constexpr llvm::StringLiteral TempOwner = "weakcheck.temp_owner";
 /// need (a few hundred iterations), low enough that a pathological function
 /// costs milliseconds, not seconds.
 constexpr std::int64_t MaxSATIterations = 200'000;
-constexpr std::int32_t MaxBlockVisits = 20'000;
+constexpr std::int32_t MaxBlockVisits = 5'000;
+/// Functions with more CFG blocks than this go straight to the fallback
+/// (Boost.Beast's websocket read/write operations have several hundred and
+/// exhausted MaxBlockVisits after ~0.25 s each).
+constexpr unsigned MaxBlocksForDataflow = 300;
 /// Functions with more lock() calls than this go straight to the
 /// path-insensitive fallback: their flow conditions grow past the SAT
 /// budget above (a function of 30 lock() results, each tested in a
@@ -912,7 +916,13 @@ analyzeFunction(const FunctionDecl &Func, ASTContext &Ctx,
     LockCalls.insert(N.getNodeAs<Stmt>("lock"));
 
   FunctionAnalysis Result;
-  if (LockCalls.size() > MaxLockCallsForDataflow) {
+  if (unsigned Blocks = CFG->getCFG().getNumBlockIDs();
+      Blocks > MaxBlocksForDataflow) {
+    Result.Incomplete = std::to_string(Blocks) +
+                        " CFG blocks, more than the dataflow analysis "
+                        "handles (" +
+                        std::to_string(MaxBlocksForDataflow) + ")";
+  } else if (LockCalls.size() > MaxLockCallsForDataflow) {
     // Certain to exhaust the budget: do not spend it first.
     Result.Incomplete = std::to_string(LockCalls.size()) +
                         " lock() calls, more than the dataflow analysis "
