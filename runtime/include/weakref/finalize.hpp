@@ -317,16 +317,17 @@ class finalize {
   /// F3: kill without running. Python's detach() returns
   /// (obj, func, args, kwargs) if it was alive, else None; here the
   /// (object, function, arguments) of peek() - the finalizer's own copies,
-  /// now owned by the result - or std::nullopt if it was not alive. (If the
-  /// object dies concurrently, the finalizer is still detached and the
-  /// result is std::nullopt, as in Python.) Contextually converts to bool:
-  /// `if (fin.detach())` asks whether it was alive.
+  /// now owned by the result - or std::nullopt if it was not alive. Exactly
+  /// one of racing detach()/operator()/death calls wins; a detach() that
+  /// wins while the object is dying on another thread still returns the
+  /// function and arguments, with a null object. Contextually converts to
+  /// bool: `if (fin.detach())` asks whether this call detached it.
   std::optional<peek_type> detach() noexcept {
     if (!node_->claim()) return std::nullopt;
     std::shared_ptr<typename node::payload> p = node_->take();
     std::shared_ptr<T> obj = detail::upgrade(node_->blk, node_->ptr);
     node_->release();  // self-ownership (may destroy the node; p keeps the payload)
-    if (!p || !obj) return std::nullopt;
+    if (!p) return std::nullopt;
     std::shared_ptr<const F> f(p, &p->f);
     std::shared_ptr<const std::tuple<Args...>> a(p, &p->args);
     return peek_type{std::move(obj), std::move(f), std::move(a)};

@@ -112,7 +112,14 @@ struct weak_block final : record {
   bool dead = false;        // guarded by mu
 
  protected:
-  void last_release() noexcept override { delete this; }
+  // A node or proxy record drops its block count under `mu` and unlocks
+  // afterwards; when that was not the last count, the last one can be dropped
+  // here, on another thread, while that thread is still inside unlock().
+  // Taking `mu` once waits for it to leave before the mutex is freed.
+  void last_release() noexcept override {
+    { std::lock_guard<mutex> g(mu); }
+    delete this;
+  }
 };
 
 /// A record with a death callback. Subclasses implement fire().
