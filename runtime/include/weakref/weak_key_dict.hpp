@@ -78,7 +78,7 @@
 namespace weakref {
 
 template <class K, class V>
-class weak_key_dict {
+class weak_key_dict : public detail::mapping_merge_ops<weak_key_dict<K, V>> {
   struct core;
   struct entry final : detail::table_entry {
     template <class W>
@@ -211,27 +211,7 @@ class weak_key_dict {
   void update(std::initializer_list<std::pair<std::shared_ptr<K>, V>> il) {
     for (const auto& [k, v] : il) insert_or_assign(k, v);
   }
-  /// Python's d |= other / d | other.
-  template <detail::pair_range R>
-  weak_key_dict& operator|=(const R& r) {
-    update(r);
-    return *this;
-  }
-  template <detail::pair_range R>
-  friend weak_key_dict operator|(const weak_key_dict& a, const R& b) {
-    weak_key_dict r(a);
-    r.update(b);
-    return r;
-  }
-  /// Python's other | d (__ror__): a weak dict with other's pairs, then d's.
-  template <detail::pair_range R>
-    requires(!std::is_same_v<R, weak_key_dict>)
-  friend weak_key_dict operator|(const R& a, const weak_key_dict& b) {
-    weak_key_dict r;
-    r.update(a);
-    r.update(b);
-    return r;
-  }
+  // d |= r, d | r and r | d: detail::mapping_merge_ops.
 
   /// A copy of the value for `k`, or nullopt.
   std::optional<V> get(const std::shared_ptr<K>& k) const {

@@ -83,7 +83,7 @@
 namespace weakref {
 
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
-class weak_value_dict {
+class weak_value_dict : public detail::mapping_merge_ops<weak_value_dict<K, V, Hash, KeyEqual>> {
   struct core;
   // The key comes first (a base), so that the entry's hash can be taken from
   // it while the table_entry part is constructed.
@@ -263,26 +263,7 @@ class weak_value_dict {
   void update(std::initializer_list<std::pair<K, std::shared_ptr<V>>> il) {
     for (const auto& [k, v] : il) insert_or_assign(k, v);
   }
-  template <detail::pair_range R>
-  weak_value_dict& operator|=(const R& r) {
-    update(r);
-    return *this;
-  }
-  template <detail::pair_range R>
-  friend weak_value_dict operator|(const weak_value_dict& a, const R& b) {
-    weak_value_dict r(a);
-    r.update(b);
-    return r;
-  }
-  /// Python's other | d (__ror__): a weak dict with other's pairs, then d's.
-  template <detail::pair_range R>
-    requires(!std::is_same_v<R, weak_value_dict>)
-  friend weak_value_dict operator|(const R& a, const weak_value_dict& b) {
-    weak_value_dict r;
-    r.update(a);
-    r.update(b);
-    return r;
-  }
+  // d |= r, d | r and r | d: detail::mapping_merge_ops.
 
   /// The value for `k`, or null if absent or dead. Never a dead object.
   std::shared_ptr<V> get(const K& k) const {

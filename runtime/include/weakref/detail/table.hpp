@@ -437,6 +437,33 @@ template <class R>
 concept pair_range = std::ranges::input_range<R> &&
                      requires { typename std::tuple_size<std::remove_cvref_t<std::ranges::range_reference_t<R>>>::type; };
 
+/// Python's mapping merge operators for a weak dict D (CRTP base): d |= r
+/// and d | r are d.update(r) on d or a copy; r | d (__ror__) is a new dict
+/// with r's pairs, then d's. D provides update(const R&) for pair ranges.
+template <class D>
+struct mapping_merge_ops {
+  template <pair_range R>
+  D& operator|=(const R& r) {
+    D& self = static_cast<D&>(*this);
+    self.update(r);
+    return self;
+  }
+  template <pair_range R>
+  friend D operator|(const D& a, const R& b) {
+    D r(a);
+    r.update(b);
+    return r;
+  }
+  template <pair_range R>
+    requires(!std::is_same_v<R, D>)
+  friend D operator|(const R& a, const D& b) {
+    D r;
+    r.update(a);
+    r.update(b);
+    return r;
+  }
+};
+
 }  // namespace weakref::detail
 
 namespace weakref {
